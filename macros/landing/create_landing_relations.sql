@@ -1,0 +1,62 @@
+{#- Make the landing files queryable as the `landing` schema before any model runs.
+
+    DuckDB reads the files in place: one view per landing table over every Parquet
+    file below `<landing_dir>/<table>/` (CSV with a header when a table has no Parquet),
+    whatever the file names or month partitions. Before the views are trusted, each is
+    checked against the columns the sources YAML documents (landing contract v1), so a
+    missing folder or column stops the run with a message naming table and column.
+    Other targets load raw tables with `subops load` instead, so this is a no-op there. -#}
+{% macro create_landing_relations() -%}
+    {{ return(adapter.dispatch('create_landing_relations', 'subscriber_ops')()) }}
+{%- endmacro %}
+
+{% macro default__create_landing_relations() -%}
+    select 1 as landing_relations_are_loaded_by_subops_load
+{%- endmacro %}
+
+{% macro duckdb__create_landing_relations() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set landing_dir = var('landing_dir') | replace("'", "''") -%}
+    {%- set statements = ['create schema if not exists landing'] -%}
+    {%- for landing in landing_tables() -%}
+        {%- set folder = landing_dir ~ '/' ~ landing.identifier -%}
+        {%- set counts = run_query(
+            "select (select count(*) from glob('" ~ folder ~ "/**/*.parquet')) as parquet_files,"
+            ~ " (select count(*) from glob('" ~ folder ~ "/**/*.csv')) as csv_files"
+        ) -%}
+        {%- if counts.columns[0].values()[0] > 0 -%}
+            {%- set reader = "read_parquet('" ~ folder ~ "/**/*.parquet', union_by_name = true, filename = '_landing_file', hive_partitioning = false)" -%}
+        {%- elif counts.columns[1].values()[0] > 0 -%}
+            {%- set reader = "read_csv('" ~ folder ~ "/**/*.csv', header = true, all_varchar = true, union_by_name = true, filename = '_landing_file', hive_partitioning = false)" -%}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing table '" ~ landing.identifier ~ "' has no Parquet or CSV files under "
+                ~ folder ~ " (var landing_dir = '" ~ var('landing_dir') ~ "')."
+            ) }}
+        {%- endif -%}
+        {%- set found = run_query("describe select * from " ~ reader) -%}
+        {%- set found_columns = found.columns[0].values() | map('lower') | list -%}
+        {%- for column in landing.columns if column not in found_columns -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing table '" ~ landing.identifier ~ "' is missing required column '" ~ column
+                ~ "' (landing contract v1); files read: " ~ folder
+            ) }}
+        {%- endfor -%}
+        {%- do statements.append(
+            'create or replace view landing.' ~ landing.identifier ~ ' as select * from ' ~ reader
+        ) -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n')) }}
+{%- endmacro %}
+
+{#- The landing tables and their contract columns, read from the sources YAML. -#}
+{% macro landing_tables() -%}
+    {%- set tables = [] -%}
+    {%- for node in graph.sources.values() if node.schema == 'landing' -%}
+        {%- do tables.append({
+            'identifier': node.identifier,
+            'columns': node.columns.keys() | map('lower') | list,
+        }) -%}
+    {%- endfor -%}
+    {{ return(tables | sort(attribute='identifier')) }}
+{%- endmacro %}

@@ -1,0 +1,19 @@
+{#- Keyed pseudonym: lowercase hex HMAC-SHA256 of the value's UTF-8 text, under the key
+    in the environment variable SUBOPS_PII_KEY. The key is handed to the session at
+    run time by the adapter (see subops/duckdb_pii.py); it is never part of compiled
+    SQL. Without it, any model that pseudonymises stops with a message naming the
+    variable. Same key, same value -> same pseudonym on every target. -#}
+{% macro pseudonymise(expr) -%}
+    {{ return(adapter.dispatch('pseudonymise', 'subscriber_ops')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__pseudonymise(expr) -%}
+    case
+        when getvariable('subops_pii_outer_pad') is null
+            then error('SUBOPS_PII_KEY is not set: export SUBOPS_PII_KEY=<secret> (the pseudonymisation key) before building')
+        else sha256(
+            unhex(getvariable('subops_pii_outer_pad'))
+            || unhex(sha256(unhex(getvariable('subops_pii_inner_pad')) || encode(cast({{ expr }} as varchar))))
+        )
+    end
+{%- endmacro %}

@@ -1,0 +1,151 @@
+{#- Every landed CRM row, typed, normalised, pseudonymised and judged: reject_reason is
+    null for a valid row. A table, so the pseudonyms are computed once per build. -#}
+{{ config(materialized='table') }}
+
+{%- set typed_columns = {
+    'snapshot_month': 'date',
+    'birth_date': 'date',
+    'open_date': 'date',
+    'status_date': 'date',
+    'contract_end_date': 'date',
+    'is_premium_number': dbt.type_boolean(),
+    'device_5g_capable': dbt.type_boolean(),
+    'is_realname_verified': dbt.type_boolean(),
+    'marketing_consent': dbt.type_boolean(),
+    'dnd_flag': dbt.type_boolean(),
+} -%}
+
+with
+
+source as (
+
+    select * from {{ source('crm', 'subscribers') }}
+
+),
+
+plans as (
+
+    select product_id from {{ ref('products') }}
+    where product_type in ('plan', 'converged')
+
+),
+
+normalised as (
+
+    select
+        _landing_file,
+        nullif(trim(cast(subscriber_id as {{ dbt.type_string() }})), '') as subscriber_id,
+        {{ normalise_msisdn('msisdn') }} as msisdn,
+        snapshot_month is null as is_snapshot_month_missing,
+        upper(trim(cast(cert_id as {{ dbt.type_string() }}))) as cert_id,
+        upper(trim(cast(gender as {{ dbt.type_string() }}))) as gender,
+        lower(trim(cast(status as {{ dbt.type_string() }}))) as status,
+        lower(trim(cast(close_reason as {{ dbt.type_string() }}))) as close_reason,
+        upper(trim(cast(plan_id as {{ dbt.type_string() }}))) as plan_id,
+        lower(trim(cast(customer_type as {{ dbt.type_string() }}))) as customer_type,
+        trim(cast(region_code as {{ dbt.type_string() }})) as region_code,
+        lower(trim(cast(acquisition_channel as {{ dbt.type_string() }}))) as acquisition_channel,
+        nullif(trim(cast(family_group_id as {{ dbt.type_string() }})), '') as family_group_id,
+        lower(trim(cast(risk_flag as {{ dbt.type_string() }}))) as risk_flag,
+        {%- for column, type in typed_columns.items() %}
+        {{ dbt.safe_cast(column, type) }} as {{ column }},
+        {%- endfor %}
+        {{ reject_check(invalid_value_checks(typed_columns)) }} as invalid_value_check
+
+    from source
+
+),
+
+landing_horizon as (
+
+    select {{ dbt.last_day('max(snapshot_month)', 'month') }} as horizon_date
+    from normalised
+
+),
+
+checked as (
+
+    select
+        normalised.*,
+        {{ reject_check([
+            {'reason': 'null_key', 'rule': 'subscriber_id_not_null', 'when': 'subscriber_id is null'},
+            {'reason': 'null_key', 'rule': 'snapshot_month_not_null', 'when': 'is_snapshot_month_missing'},
+            {'reason': 'invalid_value', 'rule': 'typed', 'when': 'invalid_value_check is not null'},
+            {'reason': 'invalid_value', 'rule': 'snapshot_month_is_month_start',
+                'when': 'snapshot_month <> ' ~ dbt.date_trunc('month', 'snapshot_month')},
+            {'reason': 'unknown_code', 'rule': 'gender_in_list', 'when': "coalesce(gender, '') not in ('M', 'F', 'U')"},
+            {'reason': 'unknown_code', 'rule': 'status_in_list',
+                'when': "coalesce(status, '') not in ('active', 'suspended', 'closed')"},
+            {'reason': 'unknown_code', 'rule': 'close_reason_in_list',
+                'when': "close_reason not in ('port_out', 'voluntary', 'non_payment', 'fraud', 'other')"},
+            {'reason': 'unknown_code', 'rule': 'customer_type_in_list',
+                'when': "coalesce(customer_type, '') not in ('individual', 'family', 'enterprise')"},
+            {'reason': 'unknown_code', 'rule': 'risk_flag_in_list',
+                'when': "coalesce(risk_flag, '') not in ('none', 'suspected_fraud', 'blacklisted')"},
+            {'reason': 'unknown_code', 'rule': 'plan_id_in_products',
+                'when': 'plan_id is null or plan_id not in (select product_id from plans)'},
+            {'reason': 'unknown_code', 'rule': 'region_code_in_regions',
+                'when': 'region_code is null or region_code not in (select region_code from ' ~ ref('regions') ~ ')'},
+            {'reason': 'unknown_code', 'rule': 'acquisition_channel_in_channels',
+                'when': 'acquisition_channel is null or acquisition_channel not in (select channel_code from '
+                    ~ ref('channels') ~ ')'},
+            {'reason': 'malformed_msisdn', 'rule': 'msisdn_is_11_digit_mobile',
+                'when': 'msisdn is null or not ' ~ regexp_full_match('msisdn', '1[3-9][0-9]{9}')},
+            {'reason': 'future_date', 'rule': 'open_date_not_after_horizon', 'when': 'open_date > horizon_date'},
+            {'reason': 'future_date', 'rule': 'status_date_not_after_horizon', 'when': 'status_date > horizon_date'},
+            {'reason': 'future_date', 'rule': 'birth_date_not_after_horizon', 'when': 'birth_date > horizon_date'},
+        ]) }} as reject_check
+
+    from normalised
+    cross join landing_horizon
+
+),
+
+judged as (
+
+    select
+        checked.*,
+        {{ duplicate_rank(['subscriber_id', 'snapshot_month'], ['status_date desc', 'msisdn']) }} as duplicate_rank
+    from checked
+
+),
+
+final as (
+
+    select
+        snapshot_month,
+        subscriber_id,
+        {{ pseudonymise('subscriber_id') }} as subscriber_key,
+        {{ pseudonymise('msisdn') }} as msisdn_key,
+        case
+            when {{ regexp_full_match('msisdn', '1[3-9][0-9]{9}') }} then {{ mask_msisdn('msisdn') }}
+        end as msisdn_masked,
+        {{ pseudonymise('cert_id') }} as cert_key,
+        gender,
+        {{ date_part_int('month', 'birth_date') }} as birth_month,
+        {{ date_part_int('day', 'birth_date') }} as birth_day,
+        {{ age_band('birth_date', 'snapshot_month') }} as age_band,
+        open_date,
+        status,
+        status_date,
+        close_reason,
+        plan_id,
+        customer_type,
+        region_code,
+        acquisition_channel,
+        is_premium_number,
+        contract_end_date,
+        family_group_id,
+        device_5g_capable as has_5g_device,
+        is_realname_verified,
+        risk_flag,
+        marketing_consent as has_marketing_consent,
+        dnd_flag as is_dnd_registered,
+        {{ reject_columns() }},
+        _landing_file
+
+    from judged
+
+)
+
+select * from final

@@ -1,0 +1,93 @@
+{%- set count_columns = [
+    'voice_out_minutes', 'voice_in_minutes', 'voice_calls', 'sms_count',
+    'vas_events', 'roaming_minutes', 'dropped_calls',
+] -%}
+{%- set volume_columns = ['data_mb', 'data_5g_mb'] -%}
+{%- set typed_columns = {'usage_date': 'date'} -%}
+{%- for column in count_columns -%}{%- do typed_columns.update({column: dbt.type_int()}) -%}{%- endfor -%}
+{%- for column in volume_columns -%}{%- do typed_columns.update({column: dbt.type_float()}) -%}{%- endfor -%}
+{%- set measures = count_columns + volume_columns -%}
+
+with
+
+source as (
+
+    select * from {{ source('usage', 'usage_daily') }}
+
+),
+
+subscribers as (
+
+    select distinct subscriber_id from {{ ref('stg_crm__subscriber_snapshots') }}
+
+),
+
+landing_horizon as (
+
+    select * from {{ ref('stg_crm__landing_horizon') }}
+
+),
+
+typed as (
+
+    select
+        _landing_file,
+        nullif(trim(cast(subscriber_id as {{ dbt.type_string() }})), '') as subscriber_id,
+        usage_date is null as is_usage_date_missing,
+        {%- for column, type in typed_columns.items() %}
+        {{ dbt.safe_cast(column, type) }} as {{ column }},
+        {%- endfor %}
+        {{ reject_check(invalid_value_checks(typed_columns)) }} as invalid_value_check
+
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ reject_check([
+            {'reason': 'null_key', 'rule': 'subscriber_id_not_null', 'when': 'typed.subscriber_id is null'},
+            {'reason': 'null_key', 'rule': 'usage_date_not_null', 'when': 'is_usage_date_missing'},
+            {'reason': 'orphan_subscriber', 'rule': 'subscriber_in_crm', 'when': 'subscribers.subscriber_id is null'},
+            {'reason': 'invalid_value', 'rule': 'typed', 'when': 'invalid_value_check is not null'},
+            {'reason': 'invalid_value', 'rule': 'measures_not_null',
+                'when': '(' ~ (measures | join(' is null or ')) ~ ' is null)'},
+            {'reason': 'negative_amount', 'rule': 'measures_not_negative',
+                'when': '(' ~ (measures | join(' < 0 or ')) ~ ' < 0)'},
+            {'reason': 'invalid_value', 'rule': 'data_5g_within_data', 'when': 'data_5g_mb > data_mb + 0.1'},
+            {'reason': 'future_date', 'rule': 'usage_date_not_after_horizon', 'when': 'usage_date > horizon_date'},
+        ]) }} as reject_check
+
+    from typed
+    left join subscribers on typed.subscriber_id = subscribers.subscriber_id
+    cross join landing_horizon
+
+),
+
+judged as (
+
+    select
+        checked.*,
+        {{ duplicate_rank(['subscriber_id', 'usage_date'], ['data_mb desc', 'voice_calls desc']) }} as duplicate_rank
+    from checked
+
+),
+
+final as (
+
+    select
+        usage_date,
+        subscriber_id,
+        {%- for column in measures %}
+        {{ column }},
+        {%- endfor %}
+        {{ reject_columns() }},
+        _landing_file
+
+    from judged
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Python tooling that lives beside the subscriber_ops dbt project."""

@@ -1,0 +1,59 @@
+"""Run dbt as a subprocess against this project, with the settings every caller needs."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from subops.paths import PROJECT_DIR
+
+
+@dataclass
+class DbtSession:
+    """Where one build reads and writes: the DuckDB file, the landing folder, dbt's own files."""
+
+    duckdb_path: Path
+    landing_dir: Path
+    target: str = "dev"
+    work_dir: Path | None = None  # dbt's target/ and logs/ (default: the project's)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            SUBOPS_DUCKDB_PATH=str(self.duckdb_path),
+            DBT_PROFILES_DIR=str(PROJECT_DIR),
+            DBT_PROJECT_DIR=str(PROJECT_DIR),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        )
+        env.setdefault("SUBOPS_DUCKDB_TEMP_DIR", str(Path(self.duckdb_path).parent / "tmp"))
+        if self.work_dir is not None:
+            env["DBT_TARGET_PATH"] = str(self.work_dir / "target")
+            env["DBT_LOG_PATH"] = str(self.work_dir / "logs")
+        env.update(self.extra_env)
+        return env
+
+    def run(self, *args: str, vars: dict | None = None, check: bool = True,
+            capture: bool = False) -> subprocess.CompletedProcess:
+        """Run `dbt <args>`; landing_dir and `vars` are passed as --vars."""
+        all_vars = {"landing_dir": str(self.landing_dir), **(vars or {})}
+        command = [str(Path(sys.executable).parent / "dbt"), *args, "--target", self.target]
+        if args and args[0] not in ("deps", "clean", "debug", "parse"):
+            command += ["--vars", json.dumps(all_vars)]
+        Path(self.duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            command, cwd=PROJECT_DIR, env=self.env(), text=True,
+            stdout=subprocess.PIPE if capture else None,
+            stderr=subprocess.STDOUT if capture else None,
+        )
+        if check and result.returncode != 0:
+            output = f"\n{result.stdout}" if capture else ""
+            raise DbtFailed(f"dbt {' '.join(args)} failed with exit code {result.returncode}{output}")
+        return result
+
+
+class DbtFailed(RuntimeError):
+    """A dbt command exited non-zero."""
