@@ -19,14 +19,16 @@ class DbtSession:
     landing_dir: Path
     target: str = "dev"
     work_dir: Path | None = None  # dbt's target/ and logs/ (default: the project's)
+    project_dir: Path = PROJECT_DIR
     extra_env: dict[str, str] = field(default_factory=dict)
+    vars: dict = field(default_factory=dict)  # dbt vars for every command of the session
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
             SUBOPS_DUCKDB_PATH=str(self.duckdb_path),
-            DBT_PROFILES_DIR=str(PROJECT_DIR),
-            DBT_PROJECT_DIR=str(PROJECT_DIR),
+            DBT_PROFILES_DIR=str(self.project_dir),
+            DBT_PROJECT_DIR=str(self.project_dir),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         )
         env.setdefault("SUBOPS_DUCKDB_TEMP_DIR", str(Path(self.duckdb_path).parent / "tmp"))
@@ -39,13 +41,13 @@ class DbtSession:
     def run(self, *args: str, vars: dict | None = None, check: bool = True,
             capture: bool = False) -> subprocess.CompletedProcess:
         """Run `dbt <args>`; landing_dir and `vars` are passed as --vars."""
-        all_vars = {"landing_dir": str(self.landing_dir), **(vars or {})}
+        all_vars = {"landing_dir": str(self.landing_dir), **self.vars, **(vars or {})}
         command = [str(Path(sys.executable).parent / "dbt"), *args, "--target", self.target]
         if args and args[0] not in ("deps", "clean", "debug", "parse"):
             command += ["--vars", json.dumps(all_vars)]
         Path(self.duckdb_path).parent.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
-            command, cwd=PROJECT_DIR, env=self.env(), text=True,
+            command, cwd=self.project_dir, env=self.env(), text=True,
             stdout=subprocess.PIPE if capture else None,
             stderr=subprocess.STDOUT if capture else None,
         )

@@ -8,13 +8,15 @@ SEEDS_DIR = PROJECT_DIR / "seeds"
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
 DEFAULT_WAREHOUSE_DIR = PROJECT_DIR / "warehouse"
 
-# The seven landing tables of contract v1, in load order.
-LANDING_TABLES = (
-    "subscribers",
-    "bills",
-    "usage_daily",
-    "circles_monthly",
-    "product_orders",
-    "contacts",
-    "complaints",
-)
+# The seven landing tables of contract v1, each with the audit model that quarantines
+# the rows staging rejects (schema `audit`).
+AUDIT_MODELS = {
+    "subscribers": "audit_crm__subscriber_snapshot_rejects",
+    "bills": "audit_billing__bill_rejects",
+    "usage_daily": "audit_usage__usage_day_rejects",
+    "circles_monthly": "audit_usage__call_circle_rejects",
+    "product_orders": "audit_orders__product_order_rejects",
+    "contacts": "audit_marketing__contact_rejects",
+    "complaints": "audit_service__complaint_rejects",
+}
+LANDING_TABLES = tuple(AUDIT_MODELS)
