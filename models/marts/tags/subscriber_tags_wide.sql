@@ -1,0 +1,54 @@
+{#- One row per subscriber-month in the lifecycle view with one column per registered
+    tag code, for BI. Its columns follow the registry, so it has no enforced contract:
+    a new family adds columns here without editing this model. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='tag_month',
+    partition_by=lifecycle_partition_by('tag_month'),
+    on_schema_change='sync_all_columns',
+) }}
+
+{%- set families = tag_families() -%}
+{%- set registry = tag_registry() -%}
+
+with
+
+subscriber_months as (
+
+    select
+        subscriber_key,
+        report_month as tag_month
+    from {{ ref('fct_subscriber_months') }}
+    where {{ lifecycle_window_filter('report_month') }}
+
+),
+
+{% for family in families %}
+{{ family }} as (
+
+    select * from {{ ref(family) }}
+    where {{ lifecycle_window_filter('tag_month') }}
+
+),
+
+{% endfor %}
+final as (
+
+    select
+        subscriber_months.subscriber_key,
+        {% for tag in registry -%}
+        {{ tag.model }}.{{ tag.code }},
+        {% endfor -%}
+        subscriber_months.tag_month
+    from subscriber_months
+    {% for family in families -%}
+    left join {{ family }}
+        on
+            subscriber_months.subscriber_key = {{ family }}.subscriber_key
+            and subscriber_months.tag_month = {{ family }}.tag_month
+    {% endfor %}
+
+)
+
+select * from final

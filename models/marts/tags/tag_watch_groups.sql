@@ -1,0 +1,123 @@
+{#- Watch groups (重点关注群): subscribers operations keep an eye on in the month.
+    - Churn warning: for now a rule, lifecycle stage at_risk, or a contract ending this
+      month or within the next watch_contract_end_months months while at least
+      watch_off_net_share of the calling circle is off-net. The churn scorecard of a later
+      issue replaces this rule by a score band.
+    - Value loss: value tier high or mid_high with ARPU at least
+      watch_value_loss_drop_share below its 3-month baseline, or a value tier lower than
+      in the previous calendar month.
+    - Unstable: stability tier low, and tenure below watch_unstable_max_tenure_months or
+      an off-net share of the circle of at least watch_off_net_share.
+    A flag whose inputs are missing (no tier, empty circle, no contract) is false.
+    Thresholds: vars watch_contract_end_months, watch_off_net_share,
+    watch_value_loss_drop_share, watch_unstable_max_tenure_months. -#}
+with
+
+subscriber_months as (
+
+    select * from {{ ref('fct_subscriber_months') }}
+
+),
+
+value_tiers as (
+
+    select * from {{ ref('tag_value_tier') }}
+
+),
+
+stability_tiers as (
+
+    select * from {{ ref('tag_stability_tier') }}
+
+),
+
+ranked_value_tiers as (
+
+    select
+        subscriber_key,
+        tag_month,
+        value_tier,
+        case value_tier
+            when 'high' then 4
+            when 'mid_high' then 3
+            when 'mid_low' then 2
+            when 'low' then 1
+        end as value_tier_rank
+    from value_tiers
+
+),
+
+value_tier_changes as (
+
+    select
+        subscriber_key,
+        tag_month,
+        value_tier,
+        value_tier_rank,
+        max(value_tier_rank) over (
+            partition by subscriber_key
+            order by {{ dbt.datediff("cast('2000-01-01' as date)", 'tag_month', 'month') }}
+            range between 1 preceding and 1 preceding
+        ) as previous_value_tier_rank
+    from ranked_value_tiers
+
+),
+
+features as (
+
+    select
+        subscriber_key,
+        report_month,
+        lifecycle_stage,
+        tenure_months,
+        months_to_contract_end,
+        arpu_baseline_change_share,
+        -- share of the calling circle on other networks; null without contacts
+        off_net_contacts * 1.0
+        / nullif(coalesce(on_net_contacts, 0) + coalesce(off_net_contacts, 0), 0) as off_net_share
+    from subscriber_months
+
+),
+
+final as (
+
+    select
+        features.subscriber_key,
+        features.report_month as tag_month,
+        coalesce(
+            features.lifecycle_stage = 'at_risk'
+            or (
+                features.months_to_contract_end <= {{ var('watch_contract_end_months') }}
+                and features.off_net_share >= {{ var('watch_off_net_share') }}
+            ),
+            false
+        ) as watch_churn_warning,
+        coalesce(
+            (
+                value_tier_changes.value_tier in ('high', 'mid_high')
+                and features.arpu_baseline_change_share <= -1 * {{ var('watch_value_loss_drop_share') }}
+            )
+            or value_tier_changes.value_tier_rank < value_tier_changes.previous_value_tier_rank,
+            false
+        ) as watch_value_loss,
+        coalesce(
+            stability_tiers.stability_tier = 'low'
+            and (
+                features.tenure_months < {{ var('watch_unstable_max_tenure_months') }}
+                or features.off_net_share >= {{ var('watch_off_net_share') }}
+            ),
+            false
+        ) as watch_unstable
+    from features
+    left join value_tier_changes
+        on
+            features.subscriber_key = value_tier_changes.subscriber_key
+            and features.report_month = value_tier_changes.tag_month
+    left join stability_tiers
+        on
+            features.subscriber_key = stability_tiers.subscriber_key
+            and features.report_month = stability_tiers.tag_month
+
+)
+
+select * from final
