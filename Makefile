@@ -28,7 +28,7 @@ $(DEMO_DIR)/manifest.json: $(INSTALLED)
 	$(BIN)/subops generate $(DEMO_ARGS) --out $(DEMO_DIR)
 
 run: setup demo-data
-	SUBOPS_PII_KEY=$(DEMO_PII_KEY) $(BIN)/subops build --landing-dir $(DEMO_DIR)
+	SUBOPS_PII_KEY=$(DEMO_PII_KEY) $(BIN)/subops run --landing-dir $(DEMO_DIR)
 
 lint: setup
 	$(BIN)/sqlfluff lint models analyses tests snapshots

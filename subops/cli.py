@@ -8,7 +8,8 @@ import sys
 # sub-command name -> module that implements it (imported only when used)
 COMMANDS = {
     "generate": "subops.generate.cli",
-    "build": "subops.build",
+    "load": "subops.load",
+    "run": "subops.run",
 }
 
 
