@@ -3,3 +3,18 @@
 {% macro duckdb__safe_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
+
+{#- PostgreSQL has no try_cast: subops_try_cast (created by the on-run-start hook, see
+    macros/postgres/helper_functions.sql) returns null where a value does not fit. A value
+    of the target type itself passes through an inlined identity; a decimal(p, s) that
+    does not fit p digits becomes null too, as on DuckDB. -#}
+{% macro postgres__safe_cast(field, type) -%}
+    {%- set call = target.schema ~ '.subops_try_cast(' ~ field ~ ', cast(null as ' ~ type ~ '))' -%}
+    {%- set decimal = modules.re.match('^\s*(decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)\s*$', type, modules.re.I) -%}
+    {%- if decimal -%}
+        {%- set precision, scale = decimal.group(2) | int, decimal.group(3) | int -%}
+        cast(case when abs(round({{ call }}, {{ scale }})) < 1e{{ precision - scale }} then {{ call }} end as {{ type }})
+    {%- else -%}
+        {{ call }}
+    {%- endif -%}
+{%- endmacro %}

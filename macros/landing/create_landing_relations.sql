@@ -49,6 +49,62 @@
     {{ return(statements | join(';\n')) }}
 {%- endmacro %}
 
+{#- PostgreSQL: `subops load --target postgres` has loaded the raw tables into schema
+    landing. Check them against the contract (a missing table or column stops the run with
+    the same message as on DuckDB), that the roles the grants name exist and that pgcrypto
+    is there, and (re)create the helper functions the models call
+    (macros/postgres/helper_functions.sql). -#}
+{% macro postgres__create_landing_relations() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set loaded = {} -%}
+    {%- set found = run_query(
+        "select table_name, column_name from information_schema.columns where table_schema = 'landing'"
+        ~ " order by table_name, ordinal_position"
+    ) -%}
+    {%- for row in found.rows -%}
+        {%- do loaded.setdefault(row[0] | lower, []).append(row[1] | lower) -%}
+    {%- endfor -%}
+    {%- for landing in landing_tables() -%}
+        {%- if landing.identifier not in loaded -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing table '" ~ landing.identifier ~ "' is not loaded: schema landing on " ~ target.name
+                ~ " has no such table. Load the landing files first: subops load --target postgres --landing-dir <dir>"
+            ) }}
+        {%- endif -%}
+        {%- for column in landing.columns + ['_landing_file'] if column not in loaded[landing.identifier] -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing table '" ~ landing.identifier ~ "' is missing required column '" ~ column
+                ~ "' (landing contract v1); table read: landing." ~ landing.identifier
+            ) }}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set grantees = [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type in ('model', 'seed', 'snapshot') and node.config.grants -%}
+        {%- for names in node.config.grants.values() -%}
+            {%- for name in ([names] if names is string else names) if name and name not in grantees -%}
+                {%- do grantees.append(name) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if grantees -%}
+        {%- set existing = run_query("select rolname from pg_roles").columns[0].values() -%}
+        {%- for role in grantees if role not in existing -%}
+            {{ exceptions.raise_compiler_error(
+                "Role '" ~ role ~ "' named by the grants config (dbt_project.yml) does not exist on " ~ target.name
+                ~ ": subops load --target postgres creates it, or run CREATE ROLE " ~ role ~ " NOLOGIN."
+            ) }}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set pgcrypto = run_query("select extnamespace::regnamespace::text from pg_extension where extname = 'pgcrypto'") -%}
+    {%- if pgcrypto.rows | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "The pgcrypto extension is not installed in database " ~ target.database ~ ": keyed pseudonyms need "
+            ~ "its hmac(). subops load --target postgres creates it, or run CREATE EXTENSION pgcrypto as its owner."
+        ) }}
+    {%- endif -%}
+    {{ return(postgres_helper_functions(pgcrypto.rows[0][0]) | join(';\n')) }}
+{%- endmacro %}
+
 {#- The landing tables and their contract columns, read from the sources YAML. -#}
 {% macro landing_tables() -%}
     {%- set tables = [] -%}

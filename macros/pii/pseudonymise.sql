@@ -17,3 +17,16 @@
         )
     end
 {%- endmacro %}
+
+{#- pgcrypto's hmac() under the key the runner hands each session as the setting
+    subops.pii_key (libpq PGOPTIONS, see subops/postgres/connection.py); read once per
+    query (an init plan) by subops_pii_key(), which stops the query with a message naming
+    SUBOPS_PII_KEY when the setting is missing. Same bytes as DuckDB's. -#}
+{% macro postgres__pseudonymise(expr) -%}
+    encode(
+        {{ target.schema }}.subops_hmac_sha256(
+            convert_to(cast({{ expr }} as text), 'UTF8'), (select {{ target.schema }}.subops_pii_key())
+        ),
+        'hex'
+    )
+{%- endmacro %}
