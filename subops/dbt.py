@@ -36,6 +36,9 @@ class DbtSession:
             env["DBT_TARGET_PATH"] = str(self.work_dir / "target")
             env["DBT_LOG_PATH"] = str(self.work_dir / "logs")
         env.update(self.extra_env)
+        if self.target == "postgres":
+            from subops.postgres import dbt_env  # the key travels in PGOPTIONS there
+            env.update(dbt_env(env))
         return env
 
     def run(self, *args: str, vars: dict | None = None, check: bool = True,

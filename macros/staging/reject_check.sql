@@ -39,7 +39,7 @@
 {% macro duplicate_rank(key_columns, tie_break, reject_check='reject_check') -%}
     row_number() over (
         partition by {{ key_columns | join(', ') }}, {{ reject_check }} is null
-        order by _landing_file desc, {{ tie_break | join(', ') }}
+        order by _landing_file desc, {{ tie_break | join(' nulls last, ') }} nulls last
     )
 {%- endmacro %}
 

@@ -14,7 +14,7 @@
         {%- else %}
         cast({{ tag.code }} as {{ dbt.type_string() }}) as tag_value,
         {%- endif %}
-        cast({{ tag.score_column or 'null' }} as {{ dbt.type_float() }}) as tag_score
+        cast({{ tag.score_column or 'null' }} as {{ share_type() }}) as tag_score
     from {{ tag.model }}
     where {{ tag.code }} {{ '= true' if tag.value_type == 'flag' else 'is not null' }}
     {%- if not loop.last %}
@@ -27,7 +27,7 @@
         cast(null as {{ dbt.type_string() }}) as tag_family,
         cast(null as {{ dbt.type_string() }}) as tag_code,
         cast(null as {{ dbt.type_string() }}) as tag_value,
-        cast(null as {{ dbt.type_float() }}) as tag_score
+        cast(null as {{ share_type() }}) as tag_score
     where 1 = 0
     {%- endfor %}
 {%- endmacro %}

@@ -29,7 +29,7 @@ final as (
         mix_month,
         vad_class,
         subscribers,
-        subscribers * 1.0 / sum(subscribers) over (partition by mix_month) as share_of_base
+        {{ lifecycle_share('subscribers', 'sum(subscribers) over (partition by mix_month)') }} as share_of_base
     from counted
 
 )

@@ -60,9 +60,8 @@ final as (
         from_value_tier,
         to_value_tier,
         subscribers,
-        subscribers * 1.0 / sum(subscribers) over (
-            partition by migration_month, from_value_tier
-        ) as share_of_from_tier
+        {{ lifecycle_share('subscribers', 'sum(subscribers) over (partition by migration_month, from_value_tier)') }}
+            as share_of_from_tier
     from counted
 
 )

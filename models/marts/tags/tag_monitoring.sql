@@ -64,7 +64,7 @@ covered as (
         registered_months.tag_month,
         registered_months.subscribers,
         coalesce(tags.tagged_subscribers, 0) as tagged_subscribers,
-        coalesce(tags.tagged_subscribers, 0) * 1.0 / registered_months.subscribers as coverage
+        {{ lifecycle_share('coalesce(tags.tagged_subscribers, 0)', 'registered_months.subscribers') }} as coverage
     from registered_months
     left join tags
         on

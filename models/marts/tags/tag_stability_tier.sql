@@ -44,11 +44,14 @@ scored as (
     select
         subscriber_key,
         tag_month,
-        {{ var('stability_weight_tenure') }} * tenure_component
-        + {{ var('stability_weight_circle') }} * circle_component
-        + {{ var('stability_weight_premium') }} * premium_component
-        + {{ var('stability_weight_sticky') }} * sticky_component
-        + {{ var('stability_weight_contract') }} * contract_component as stability_score
+        -- rounded to share_type's six decimals before the cut-offs, so every target tiers alike
+        cast(round(
+            {{ var('stability_weight_tenure') }} * tenure_component
+            + {{ var('stability_weight_circle') }} * circle_component
+            + {{ var('stability_weight_premium') }} * premium_component
+            + {{ var('stability_weight_sticky') }} * sticky_component
+            + {{ var('stability_weight_contract') }} * contract_component, 6
+        ) as {{ share_type() }}) as stability_score
     from components
 
 ),
@@ -63,7 +66,7 @@ final as (
             when stability_score >= {{ var('stability_medium_min_score') }} then 'medium'
             else 'low'
         end as stability_tier,
-        cast(stability_score as {{ dbt.type_float() }}) as stability_score
+        stability_score
     from scored
 
 )

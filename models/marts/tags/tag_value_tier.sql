@@ -17,10 +17,10 @@ smoothed as (
         report_month as tag_month,
         total_fee,
         arpu_baseline_change_share,
-        case
+        cast(case
             when arpu_baseline_3m is null then total_fee
             else (total_fee + arpu_baseline_3m) / 2
-        end as value_arpu
+        end as {{ share_type() }}) as value_arpu
     from subscriber_months
     where has_bill
 
@@ -37,7 +37,7 @@ final as (
             when value_arpu >= {{ var('value_tier_mid_low_min_arpu') }} then 'mid_low'
             else 'low'
         end as value_tier,
-        cast(value_arpu as {{ dbt.type_float() }}) as value_arpu,
+        value_arpu,
         case
             when arpu_baseline_change_share is null then null
             when arpu_baseline_change_share >= {{ var('value_trend_change_share') }} then 'rising'
