@@ -22,7 +22,12 @@ SAMPLE_KEY = {
     "subscribers": "_sid", "bills": "_sid", "usage_daily": "_sid, usage_date", "circles_monthly": "_sid",
     "product_orders": "order_id", "contacts": "contact_id", "complaints": "ticket_id",
 }
-FUTURE_DAYS = 1096  # three years after the real date
+FUTURE_DAYS = 1096  # about three years after the real date, plus the window length (see future_days)
+
+
+def future_days(g) -> int:
+    """Days to shift a row so that it lies after the window whatever the window length."""
+    return FUTURE_DAYS + 31 * g.months
 
 
 class Planner:
@@ -222,8 +227,8 @@ def _bill_defect(g, reason, n, m, salt, sample, insert, same_part, fut_part, orp
         insert(reason, f"select * exclude (_h) replace ({orphan} as subscriber_id, {orphan_sid} as _sid), "
                        f"{same_part} from {sample('w_bills', n, salt)}")
     elif reason == "future_date":
-        insert(reason, f"select * exclude (_h) replace ((bill_month + to_months(36))::date as bill_month), "
-                       f"strftime((bill_month + to_months(36))::date, '%Y-%m') as _part "
+        insert(reason, f"select * exclude (_h) replace ((bill_month + to_months(36 + {g.months}))::date as bill_month), "
+                       f"strftime((bill_month + to_months(36 + {g.months}))::date, '%Y-%m') as _part "
                        f"from {sample('w_bills', n, salt)}")
     elif reason in ("negative_amount", "fee_mismatch"):
         tmpl = sample("w_bills", n, salt + 50)
@@ -289,8 +294,8 @@ def _usage_defect(g, reason, n, salt, sample, insert, same_part, fut_part, orpha
         insert(reason, f"select * exclude (_h) replace ({orphan} as subscriber_id, {orphan_sid} as _sid), "
                        f"{same_part} from {sample('w_usage_pool', n, salt)}")
     elif reason == "future_date":
-        insert(reason, f"select * exclude (_h) replace (usage_date + {FUTURE_DAYS} as usage_date), "
-                       f"strftime(usage_date + {FUTURE_DAYS}, '%Y-%m') as _part "
+        insert(reason, f"select * exclude (_h) replace (usage_date + {future_days(g)} as usage_date), "
+                       f"strftime(usage_date + {future_days(g)}, '%Y-%m') as _part "
                        f"from {sample('w_usage_pool', n, salt)}")
     else:
         raise AssertionError(reason)
@@ -298,13 +303,12 @@ def _usage_defect(g, reason, n, salt, sample, insert, same_part, fut_part, orpha
 
 def _circle_defect(g, reason, n, m, salt, sample, insert, same_part, orphan, orphan_sid):
     if reason == "null_key":
-        # vary the counts with j so that these rows stay distinct
+        # counts taken from j (on = 1 + j % 100, off = j // 100), so these rows are distinct by construction
         insert(reason, f"""
             select * exclude (_h) replace (
                 null::varchar as subscriber_id, null::bigint as _sid,
-                (on_net_contacts + j % 61)::integer as on_net_contacts,
-                (off_net_contacts + (j // 61) % 61)::integer as off_net_contacts,
-                (circle_size + j % 61 + (j // 61) % 61)::integer as circle_size), {same_part}
+                (1 + j % 100)::integer as on_net_contacts, (j // 100)::integer as off_net_contacts,
+                (1 + j % 100 + j // 100)::integer as circle_size), {same_part}
             from {sample('w_circles_monthly', n, salt)}""")
     elif reason == "orphan_subscriber":
         insert(reason, f"select * exclude (_h) replace ({orphan} as subscriber_id, {orphan_sid} as _sid), "
@@ -348,16 +352,17 @@ def _event_defect(g, table, reason, n, salt, sample, insert, same_part, fut_part
         sel = f"select * exclude (_h) replace ({new_id} as {id_col}, {rep}), {same_part} from {src}"
     elif reason == "future_date":
         if table == "product_orders":
-            rep = f"""order_at + to_days({FUTURE_DAYS}) as order_at, effective_date + {FUTURE_DAYS} as effective_date,
-                      expire_date + {FUTURE_DAYS} as expire_date"""
-            part = f"strftime(order_at + to_days({FUTURE_DAYS}), '%Y-%m') as _part"
+            shift = future_days(g)
+            rep = f"""order_at + to_days({shift}) as order_at, effective_date + {shift} as effective_date,
+                      expire_date + {shift} as expire_date"""
+            part = f"strftime(order_at + to_days({future_days(g)}), '%Y-%m') as _part"
         elif table == "contacts":
-            rep = f"contact_at + to_days({FUTURE_DAYS}) as contact_at"
-            part = f"strftime(contact_at + to_days({FUTURE_DAYS}), '%Y-%m') as _part"
+            rep = f"contact_at + to_days({future_days(g)}) as contact_at"
+            part = f"strftime(contact_at + to_days({future_days(g)}), '%Y-%m') as _part"
         else:
-            rep = f"""created_at + to_days({FUTURE_DAYS}) as created_at,
-                      closed_at + to_days({FUTURE_DAYS}) as closed_at"""
-            part = f"strftime(created_at + to_days({FUTURE_DAYS}), '%Y-%m') as _part"
+            rep = f"""created_at + to_days({future_days(g)}) as created_at,
+                      closed_at + to_days({future_days(g)}) as closed_at"""
+            part = f"strftime(created_at + to_days({future_days(g)}), '%Y-%m') as _part"
         sel = f"select * exclude (_h) replace ({new_id} as {id_col}, {rep}), {part} from {src}"
     else:
         raise AssertionError(reason)
