@@ -102,6 +102,32 @@ def test_nothing_published_holds_raw_personal_data(published_warehouse, run_land
     assert exported.leaks == []
 
 
+def test_the_run_publishes_one_dispatch_file_per_channel_without_the_control_group(published_warehouse):
+    """The channel systems' files: dispatch_<channel>.csv for every outbound marketing
+    channel, the served list's rows, only treatment targets of the month after the run's."""
+    dispatch = published_warehouse / "exports" / "current" / "dispatch"
+    channels = ("sms", "outbound_call", "app_push", "wechat", "store")
+    assert sorted(p.name for p in dispatch.glob("*.csv")) == sorted(f"dispatch_{c}.csv" for c in channels)
+    total = 0
+    with duckdb.connect(str(published_warehouse / "served.duckdb"), read_only=True) as con:
+        for channel in channels:
+            path = dispatch / f"dispatch_{channel}.csv"
+            lines = path.read_text().splitlines()
+            assert lines[0] == ("campaign_month,subscriber_key,msisdn_masked,campaign_id,product_id,"
+                                "window_start_date,window_end_date,contact_from_hour,contact_to_hour")
+            assert len(lines) - 1 == con.execute(f"select count(*) from campaigns.dispatch_{channel}").fetchone()[0]
+            stray = con.execute(f"""
+                select count(*) from read_csv('{path}', header = true, all_varchar = true) d
+                left join campaigns.campaign_targets t
+                  on cast(t.campaign_month as varchar) = d.campaign_month and t.subscriber_key = d.subscriber_key
+                 and t.campaign_id = d.campaign_id and t.channel_code = '{channel}' and t.target_group = 'treatment'
+                where t.subscriber_key is null or d.campaign_month <> '2025-04-01'
+                   or not regexp_full_match(d.msisdn_masked, '1[0-9]{{2}}[*]{{4}}[0-9]{{4}}')""").fetchone()[0]
+            assert stray == 0, channel
+            total += len(lines) - 1
+    assert total > 0
+
+
 def test_the_scan_finds_planted_personal_data(run_landing, tmp_path):
     """The scan's negative control: a raw msisdn in another format, an ID number and a name."""
     with duckdb.connect() as con:

@@ -1,9 +1,7 @@
-{#- Product holdings at each month end, replayed from the whole order history (orders placed
-    before the window give the opening holdings). Products of one type share a slot per
-    product, except the main tariff plan (types plan and converged), which is one slot: a
-    change of plan replaces the plan held before. In its slot the latest order effective
-    by the month end decides: a subscribe or change_plan holds the product until its
-    expire_date (null = open-ended), an unsubscribe ends it. -#}
+{#- Product holdings at each month end (for every CRM snapshot month): the holding spans
+    of int_product_holdings_spanned (replayed from the whole order history, so orders
+    placed before the window give the opening holdings) that cover the month's last day.
+    Incremental by month like the other roll-ups. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -26,15 +24,9 @@
 
 with
 
-product_orders as (
+holdings as (
 
-    select * from {{ ref('stg_orders__product_orders') }}
-
-),
-
-products as (
-
-    select * from {{ ref('products') }}
+    select * from {{ ref('int_product_holdings_spanned') }}
 
 ),
 
@@ -55,60 +47,20 @@ month_ends as (
 
 ),
 
-slotted as (
-
-    select
-        product_orders.subscriber_id,
-        product_orders.order_id,
-        product_orders.order_action,
-        product_orders.ordered_at,
-        product_orders.effective_date,
-        product_orders.expire_date,
-        products.product_type,
-        products.network,
-        case
-            when products.product_type in ('plan', 'converged') then 'main_plan'
-            else product_orders.product_id
-        end as holding_slot
-
-    from product_orders
-    inner join products on product_orders.product_id = products.product_id
-
-),
-
-superseded as (
-
-    select
-        *,
-        coalesce(
-            lead(effective_date) over (
-                partition by subscriber_id, holding_slot
-                order by effective_date, ordered_at, order_id
-            ),
-            cast('9999-12-31' as date)
-        ) as superseded_date
-
-    from slotted
-
-),
-
 held as (
 
     select
-        superseded.subscriber_id,
+        holdings.subscriber_id,
         month_ends.holding_month,
-        superseded.product_type,
-        superseded.network,
-        superseded.expire_date
+        holdings.product_type,
+        holdings.network,
+        holdings.expire_date
 
-    from superseded
+    from holdings
     inner join month_ends
         on
-            superseded.effective_date <= month_ends.month_end_date
-            and superseded.superseded_date > month_ends.month_end_date
-    where
-        superseded.order_action <> 'unsubscribe'
-        and coalesce(superseded.expire_date, cast('9999-12-31' as date)) >= month_ends.month_end_date
+            holdings.held_from_date <= month_ends.month_end_date
+            and holdings.held_until_date > month_ends.month_end_date
 
 ),
 

@@ -1,5 +1,6 @@
-{#- Special moments (特殊时刻): a birthday in the month, a festival in the month (from the
-    special_days seed the business keeps), a contract that expires within
+{#- Special moments (特殊时刻): a birthday in the month, a birthday in the next month (what
+    a campaign planned this month for the next one needs), a festival in the month (from
+    the special_days seed the business keeps), a contract that expires within
     var special_contract_expiry_days days of the month's end. -#}
 {%- set month_end = dbt.last_day('subscriber_months.report_month', 'month') -%}
 
@@ -56,6 +57,12 @@ final as (
             when subscribers.birth_month is not null
                 then subscribers.birth_month = {{ date_part_int('month', 'subscriber_months.report_month') }}
         end as moment_birthday,
+        case
+            when subscribers.birth_month is not null
+                then
+                    subscribers.birth_month
+                    = {{ date_part_int('month', dbt.dateadd('month', 1, 'subscriber_months.report_month')) }}
+        end as moment_birthday_ahead,
         festival_months.festival_code as moment_festival,
         case
             when subscriber_months.contract_end_date is not null
