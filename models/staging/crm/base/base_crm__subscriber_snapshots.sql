@@ -17,7 +17,7 @@
     month, is at or after it). Not lifecycle_first_written_month(): its default reads the
     CRM staging built from this very model. -#}
 {%- set first_written_month = none -%}
-{%- if execute and is_incremental() -%}
+{%- if execute and target is defined and is_incremental() -%}
     {%- set as_of = lifecycle_given_as_of_month() -%}
     {%- if as_of is none -%}
         {%- set stored = run_query(
