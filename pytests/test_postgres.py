@@ -23,10 +23,10 @@ import duckdb
 import pytest
 from psycopg2 import errors
 
-from conftest import TEST_PII_KEY, dbt_session
+from conftest import TEST_PII_KEY, dbt_session, rewrite_parquet
 from subops.load import landing_contract
+from subops.parity import duckdb_digest, postgres_digest
 from subops.postgres import dbt_env, pgoptions_with_key
-from subops.postgres.parity import duckdb_digest, postgres_digest
 from subops.postgres.server import PostgresServer, ServerUnavailable
 
 PUBLIC_MART_SCHEMAS = ("core", "tags", "segments", "campaigns", "kpi")
@@ -285,15 +285,6 @@ def table_state(pg) -> dict[str, tuple[int, int]]:
             cur.execute(f"select count(*), count(distinct _landing_file) from landing.{table.identifier}")
             state[table.identifier] = cur.fetchone()
         return state
-
-
-def rewrite_parquet(folder, sql: str) -> None:
-    """Rewrite every Parquet file under `folder` as `sql` over `part` (the file's rows)."""
-    for part in folder.rglob("*.parquet"):
-        with duckdb.connect() as con:
-            con.execute(f"copy ({sql.format(part=f'read_parquet({chr(39)}{part}{chr(39)})')}) "
-                        f"to '{part}.tmp' (format parquet)")
-        part.with_name(part.name + ".tmp").replace(part)
 
 
 def test_a_missing_column_fails_the_load_naming_table_and_column(postgres, pg, defect_landing, tmp_path):
