@@ -12,7 +12,7 @@ DEMO_ARGS := --subscribers 20000 --months 12 --start-month 2025-01 --seed 42 --d
 # The demo's pseudonymisation key, set explicitly; production sets its own secret.
 DEMO_PII_KEY := demo-key-not-a-secret
 
-.PHONY: setup run test lint pytest demo-data clean
+.PHONY: setup run test lint pytest demo-data bench clean
 
 setup: $(INSTALLED)
 
@@ -37,6 +37,13 @@ pytest: setup
 	$(BIN)/pytest
 
 test: lint pytest
+
+# The benchmark's default tier: 100k subscribers x 12 months on DuckDB and PostgreSQL
+# (generated once into data/bench/; see README "Benchmark"). Not part of `make test`.
+BENCH_ARGS ?= --subscribers 100000 --months 12 --postgres --json warehouse/bench-100k.json
+
+bench: setup
+	$(BIN)/subops bench $(BENCH_ARGS)
 
 clean:
 	rm -rf target logs warehouse data .pytest_cache

@@ -32,7 +32,13 @@ COMPARED = {
     "core.fct_subscriber_months": "subscriber_key, report_month",
     "core.dim_subscribers": "subscriber_key",
     "core.dim_subscriber_history": "subscriber_key, valid_from_month",
+    "intermediate.int_subscriber_months_spined": "subscriber_id, report_month",
     "intermediate.int_usage_days_aggregated_to_months": "subscriber_id, usage_month",
+    "intermediate.int_bills_aggregated_to_months": "subscriber_id, bill_month",
+    "intermediate.int_call_circles_aggregated_to_months": "subscriber_id, circle_month",
+    "intermediate.int_product_orders_pivoted_to_months": "subscriber_id, holding_month",
+    "intermediate.int_contacts_aggregated_to_months": "subscriber_id, contact_month",
+    "intermediate.int_complaints_aggregated_to_months": "subscriber_id, complaint_month",
 }
 
 

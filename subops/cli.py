@@ -7,6 +7,7 @@ import sys
 
 # sub-command name -> module that implements it (imported only when used)
 COMMANDS = {
+    "bench": "subops.bench",
     "generate": "subops.generate.cli",
     "load": "subops.load",
     "run": "subops.run",

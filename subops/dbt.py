@@ -46,16 +46,20 @@ class DbtSession:
             env.update(dbt_env(env))
         return env
 
-    def run(self, *args: str, vars: dict | None = None, check: bool = True,
-            capture: bool = False) -> subprocess.CompletedProcess:
-        """Run `dbt <args>`; landing_dir and `vars` are passed as --vars."""
+    def command(self, *args: str, vars: dict | None = None) -> list[str]:
+        """The argv of `dbt <args>` for this session (landing_dir and `vars` as --vars)."""
         all_vars = {"landing_dir": str(self.landing_dir), **self.vars, **(vars or {})}
         command = [str(Path(sys.executable).parent / "dbt"), *args, "--target", self.target]
         if args and args[0] not in ("deps", "clean", "debug", "parse"):
             command += ["--vars", json.dumps(all_vars)]
         Path(self.duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+        return command
+
+    def run(self, *args: str, vars: dict | None = None, check: bool = True,
+            capture: bool = False) -> subprocess.CompletedProcess:
+        """Run `dbt <args>`; landing_dir and `vars` are passed as --vars."""
         result = subprocess.run(
-            command, cwd=self.project_dir, env=self.env(), text=True,
+            self.command(*args, vars=vars), cwd=self.project_dir, env=self.env(), text=True,
             stdout=subprocess.PIPE if capture else None,
             stderr=subprocess.STDOUT if capture else None,
         )

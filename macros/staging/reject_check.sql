@@ -44,12 +44,15 @@
 {%- endmacro %}
 
 {#- The final verdict of a row: its first broken rule, else duplicate_key for a valid
-    row that lost the dedup, else null. Split into reject_reason and reject_rule. -#}
+    row that lost the dedup (rank > 1), else null. Split into reject_reason and reject_rule.
+    rank=none judges the row-level rules only (daily usage dedups separately). -#}
 {% macro reject_columns(reject_check='reject_check', rank='duplicate_rank') -%}
     {%- set verdict -%}
         case
             when {{ reject_check }} is not null then {{ reject_check }}
+            {%- if rank %}
             when {{ rank }} > 1 then 'duplicate_key:key_is_unique'
+            {%- endif %}
         end
     {%- endset -%}
     {{ dbt.split_part(verdict, "':'", 1) }} as reject_reason,

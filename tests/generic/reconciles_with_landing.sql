@@ -1,13 +1,25 @@
 {#- Nothing lost in staging: every landed row is either valid (in `model`) or
-    quarantined with a reason (in `audit`). -#}
-{% test reconciles_with_landing(model, landing, audit) %}
+    quarantined with a reason (in `audit`).
+
+    With landing_date_column and audit_date_column (and meta.months_built_column on the
+    model), an incremental build counts only the months it built on all three sides
+    (see lifecycle_test_window_filter); rows whose date is missing or unreadable are
+    then counted by --full-refresh builds, where the test reads everything. -#}
+{% test reconciles_with_landing(model, landing, audit, landing_date_column=none, audit_date_column=none) %}
+
+{%- set landing_filter = '1 = 1' -%}
+{%- set audit_filter = '1 = 1' -%}
+{%- if landing_date_column and audit_date_column -%}
+    {%- set landing_filter = lifecycle_test_window_filter(dbt.safe_cast(landing_date_column, 'date')) -%}
+    {%- set audit_filter = lifecycle_test_window_filter(audit_date_column) -%}
+{%- endif %}
 
 with counts as (
 
     select
-        (select count(*) from {{ landing }}) as landing_rows,
+        (select count(*) from {{ landing }} where {{ landing_filter }}) as landing_rows,
         (select count(*) from {{ model }}) as valid_rows,
-        (select count(*) from {{ audit }}) as rejected_rows
+        (select count(*) from {{ audit }} where {{ audit_filter }}) as rejected_rows
 
 )
 

@@ -1,6 +1,14 @@
 {#- Bills per subscriber x month, with the arrears flag. Staging already holds one bill per
     subscriber and month; summing keeps this grain should a source ever split a bill.
     A subscriber's ARPU for the month is its total_fee. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='bill_month',
+    partition_by=lifecycle_partition_by('bill_month'),
+    on_schema_change='append_new_columns',
+) }}
+
 {%- set fee_columns = [
     'total_fee', 'plan_fee', 'voice_fee', 'data_fee', 'sms_fee', 'vas_fee',
     'roaming_fee', 'discount_fee', 'paid_fee', 'arrears_fee',
@@ -11,6 +19,7 @@ with
 bills as (
 
     select * from {{ ref('stg_billing__bills') }}
+    where {{ lifecycle_window_filter('bill_month') }}
 
 ),
 

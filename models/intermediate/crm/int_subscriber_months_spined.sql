@@ -50,74 +50,113 @@ indexed as (
 
 ),
 
-sequenced as (
+closures as (
 
     select
-        *,
-        max(case when status = 'closed' then report_month end) over (
-            partition by subscriber_id
-            order by month_index
-            rows between unbounded preceding and 1 preceding
-        ) as last_closed_month,
-        max(status) over (
-            partition by subscriber_id
-            order by month_index
-            range between 1 following and 1 following
-        ) as next_month_status
+        subscriber_id,
+        report_month as closed_month
 
     from indexed
+    where status = 'closed'
 
 ),
 
-returned as (
+returns as (
 
+    {#- each closure with the first month the subscriber was back after it, if it came back -#}
     select
-        *,
-        case
-            when last_closed_month is not null
-                then min(report_month) over (partition by subscriber_id, last_closed_month)
-        end as won_back_month
+        closures.subscriber_id,
+        closures.closed_month,
+        min(indexed.report_month) as won_back_month
 
-    from sequenced
+    from closures
+    left join indexed
+        on
+            closures.subscriber_id = indexed.subscriber_id
+            and closures.closed_month < indexed.report_month
+    group by closures.subscriber_id, closures.closed_month
+
+),
+
+latest_closures as (
+
+    {#- each month after a closure with the latest closure before it -#}
+    select
+        indexed.subscriber_id,
+        indexed.report_month,
+        max(closures.closed_month) as last_closed_month
+
+    from indexed
+    inner join closures
+        on
+            indexed.subscriber_id = closures.subscriber_id
+            and indexed.report_month > closures.closed_month
+    group by indexed.subscriber_id, indexed.report_month
+
+),
+
+sequenced as (
+
+    {#- joins, not window functions: closures are few, and a window over every
+        subscriber-month would sort the whole history by subscriber -#}
+    select
+        indexed.*,
+        latest_closures.last_closed_month,
+        returns.won_back_month,
+        next_month.status as next_month_status
+
+    from indexed
+    left join latest_closures
+        on
+            indexed.subscriber_id = latest_closures.subscriber_id
+            and indexed.report_month = latest_closures.report_month
+    left join returns
+        on
+            latest_closures.subscriber_id = returns.subscriber_id
+            and latest_closures.last_closed_month = returns.closed_month
+    left join indexed as next_month
+        on
+            indexed.subscriber_id = next_month.subscriber_id
+            and indexed.month_index + 1 = next_month.month_index
 
 ),
 
 final as (
 
     select
-        returned.subscriber_id,
-        returned.report_month,
-        returned.month_index,
-        returned.subscriber_key,
-        returned.region_code,
-        returned.customer_type,
-        returned.plan_id,
-        returned.open_date,
-        returned.tenure_months,
-        returned.status,
-        returned.status_date,
-        returned.close_reason,
-        returned.contract_end_date,
-        returned.is_premium_number,
-        returned.has_5g_device,
-        returned.has_marketing_consent,
-        returned.is_dnd_registered,
-        returned.risk_flag,
-        returned.last_closed_month,
-        returned.won_back_month,
-        returned.next_month_status,
+        sequenced.subscriber_id,
+        sequenced.report_month,
+        sequenced.month_index,
+        sequenced.subscriber_key,
+        sequenced.region_code,
+        sequenced.customer_type,
+        sequenced.plan_id,
+        sequenced.open_date,
+        sequenced.tenure_months,
+        sequenced.status,
+        sequenced.status_date,
+        sequenced.close_reason,
+        sequenced.contract_end_date,
+        sequenced.is_premium_number,
+        sequenced.has_5g_device,
+        sequenced.has_marketing_consent,
+        sequenced.is_dnd_registered,
+        sequenced.risk_flag,
+        sequenced.last_closed_month,
+        sequenced.won_back_month,
+        sequenced.next_month_status,
         case
-            when returned.next_month_status = 'closed' then true
-            when returned.next_month_status is not null then false
+            when sequenced.next_month_status = 'closed' then true
+            when sequenced.next_month_status is not null then false
             -- month m + 1 has not landed: unknown
-            when returned.report_month >= landed.latest_snapshot_month then cast(null as boolean)
+            when sequenced.report_month >= landed.latest_snapshot_month then cast(null as boolean)
             -- closed this month and gone next month: it left already, not again
-            when returned.status = 'closed' then false
+            when sequenced.status = 'closed' then false
             -- absent next month after an active or suspended month: it left without a closed snapshot
             else true
         end as is_churned_next_month
 
-    from returned
+    from sequenced
     cross join landed
 
 )

@@ -1,5 +1,13 @@
 {#- Contacts per subscriber x local month: outbound marketing touches, in total and by
     channel, how the subscriber answered them, and inbound (service) contacts. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='contact_month',
+    partition_by=lifecycle_partition_by('contact_month'),
+    on_schema_change='append_new_columns',
+) }}
+
 {#- the outbound marketing channels of the channels seed; one count column each -#}
 {%- set outbound_channels = ['sms', 'outbound_call', 'app_push', 'wechat', 'store'] -%}
 
@@ -8,6 +16,7 @@ with
 contacts as (
 
     select * from {{ ref('stg_marketing__contacts') }}
+    where {{ lifecycle_window_filter('contact_date') }}
 
 ),
 

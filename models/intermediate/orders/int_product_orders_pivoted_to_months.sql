@@ -4,6 +4,14 @@
     change of plan replaces the plan held before. In its slot the latest order effective
     by the month end decides: a subscribe or change_plan holds the product until its
     expire_date (null = open-ended), an unsubscribe ends it. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='holding_month',
+    partition_by=lifecycle_partition_by('holding_month'),
+    on_schema_change='append_new_columns',
+) }}
+
 {%- set flags = {
     'has_broadband': "product_type = 'broadband'",
     'has_family_plan': "product_type = 'family'",
@@ -33,6 +41,7 @@ products as (
 snapshots as (
 
     select * from {{ ref('stg_crm__subscriber_snapshots') }}
+    where {{ lifecycle_window_filter('snapshot_month') }}
 
 ),
 

@@ -3,6 +3,14 @@
     left unresolved, and the satisfaction scores given on tickets closed in the month. What
     a month reports is known at its end: a ticket closed later counts as open, and its
     resolution and score belong to the month it was closed in. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='complaint_month',
+    partition_by=lifecycle_partition_by('complaint_month'),
+    on_schema_change='append_new_columns',
+) }}
+
 {%- set categories = ['network', 'billing', 'service', 'marketing_harassment', 'product', 'fraud', 'other'] -%}
 {%- set severity_ranks = {'low': 1, 'medium': 2, 'high': 3} -%}
 
@@ -17,6 +25,7 @@ complaints as (
 snapshots as (
 
     select * from {{ ref('stg_crm__subscriber_snapshots') }}
+    where {{ lifecycle_window_filter('snapshot_month') }}
 
 ),
 

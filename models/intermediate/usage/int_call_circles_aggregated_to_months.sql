@@ -1,10 +1,19 @@
 {#- The calling circle (交往圈) per subscriber x month: distinct contacts, on the operator's
     own network and on others'. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='circle_month',
+    partition_by=lifecycle_partition_by('circle_month'),
+    on_schema_change='append_new_columns',
+) }}
+
 with
 
 call_circles as (
 
     select * from {{ ref('stg_usage__call_circles') }}
+    where {{ lifecycle_window_filter('circle_month') }}
 
 ),
 

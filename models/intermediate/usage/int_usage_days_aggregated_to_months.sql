@@ -1,6 +1,7 @@
 {#- Daily usage rolled up to subscriber x month. The big one: incremental by month, so a
-    monthly build reads only the days of the months it writes (see lifecycle_window_filter)
-    and never the whole of usage_daily. -#}
+    monthly build reads only the days of the months it writes (see lifecycle_window_filter).
+    Staging has summed every subscriber-month in one pass; the few whose days repeat are
+    re-counted here from their deduplicated rows. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -9,40 +10,35 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{%- set count_columns = [
-    'voice_out_minutes', 'voice_in_minutes', 'voice_calls', 'sms_count',
-    'vas_events', 'roaming_minutes', 'dropped_calls',
-] -%}
-{%- set volume_columns = ['data_mb', 'data_5g_mb'] -%}
-{#- a day counts as active when the subscriber used any service that day -#}
-{%- set activity_columns = [
-    'voice_out_minutes', 'voice_in_minutes', 'voice_calls', 'sms_count',
-    'data_mb', 'vas_events', 'roaming_minutes',
-] -%}
+{%- set measures = usage_count_columns() + usage_volume_columns() -%}
 
 with
 
-usage_days as (
+month_sums as (
 
-    select * from {{ ref('stg_usage__usage_days') }}
-    where {{ lifecycle_window_filter('usage_date') }}
+    select * from {{ ref('base_usage__usage_month_sums') }}
+    where {{ lifecycle_window_filter('usage_month') }}
 
 ),
 
-dated as (
+repeated_days_kept as (
+
+    select * from {{ ref('base_usage__usage_day_repeats') }}
+    where
+        duplicate_rank = 1
+        and {{ lifecycle_window_filter('usage_month') }}
+
+),
+
+recounted as (
 
     select
         subscriber_id,
-        cast({{ dbt.date_trunc('month', 'usage_date') }} as date) as usage_month,
-        {%- for column in count_columns %}
-        {{ column }},
-        {%- endfor %}
-        {%- for column in volume_columns %}
-        cast({{ column }} as {{ volume_type() }}) as {{ column }},
-        {%- endfor %}
-        case when {{ activity_columns | join(' + ') }} > 0 then 1 else 0 end as is_active_day
+        usage_month,
+        {{ usage_month_totals() }}
 
-    from usage_days
+    from repeated_days_kept
+    group by subscriber_id, usage_month
 
 ),
 
@@ -51,16 +47,23 @@ final as (
     select
         subscriber_id,
         usage_month,
-        {%- for column in count_columns %}
-        cast(sum({{ column }}) as {{ dbt.type_int() }}) as {{ column }},
+        {%- for column in measures %}
+        {{ column }},
         {%- endfor %}
-        {%- for column in volume_columns %}
-        cast(sum({{ column }}) as {{ volume_type() }}) as {{ column }},
-        {%- endfor %}
-        cast(sum(is_active_day) as {{ dbt.type_int() }}) as active_days
+        active_days
+    from month_sums
+    where not has_repeated_days
 
-    from dated
-    group by subscriber_id, usage_month
+    union all
+
+    select
+        subscriber_id,
+        usage_month,
+        {%- for column in measures %}
+        {{ column }},
+        {%- endfor %}
+        active_days
+    from recounted
 
 )
 

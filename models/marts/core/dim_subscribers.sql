@@ -16,54 +16,57 @@ landed as (
 
 ),
 
-ranked as (
+summarised as (
 
     select
-        *,
-        row_number() over (partition by subscriber_id order by snapshot_month desc) as recency_rank,
-        min(snapshot_month) over (partition by subscriber_id) as first_month,
-        max(snapshot_month) over (partition by subscriber_id) as last_month,
-        count(*) over (partition by subscriber_id) as snapshot_month_count,
-        sum(case when status = 'closed' then 1 else 0 end) over (partition by subscriber_id) as closure_count
+        subscriber_id,
+        min(snapshot_month) as first_month,
+        max(snapshot_month) as last_month,
+        count(*) as snapshot_month_count,
+        sum(case when status = 'closed' then 1 else 0 end) as closure_count
 
     from snapshots
+    group by subscriber_id
 
 ),
 
 final as (
 
     select
-        ranked.subscriber_key,
-        ranked.msisdn_masked,
-        ranked.gender,
-        ranked.age_band,
-        ranked.birth_month,
-        ranked.birth_day,
-        ranked.open_date,
-        ranked.region_code,
-        ranked.customer_type,
-        ranked.acquisition_channel,
-        ranked.plan_id,
-        ranked.status,
-        ranked.status_date,
-        ranked.close_reason,
-        ranked.is_premium_number,
-        ranked.contract_end_date,
-        ranked.family_group_id,
-        ranked.has_5g_device,
-        ranked.is_realname_verified,
-        ranked.risk_flag,
-        ranked.has_marketing_consent,
-        ranked.is_dnd_registered,
-        ranked.first_month,
-        ranked.last_month,
-        cast(ranked.snapshot_month_count as {{ dbt.type_int() }}) as snapshot_month_count,
-        cast(ranked.closure_count as {{ dbt.type_int() }}) as closure_count,
-        ranked.last_month = landed.latest_snapshot_month and ranked.status <> 'closed' as is_in_base
+        snapshots.subscriber_key,
+        snapshots.msisdn_masked,
+        snapshots.gender,
+        snapshots.age_band,
+        snapshots.birth_month,
+        snapshots.birth_day,
+        snapshots.open_date,
+        snapshots.region_code,
+        snapshots.customer_type,
+        snapshots.acquisition_channel,
+        snapshots.plan_id,
+        snapshots.status,
+        snapshots.status_date,
+        snapshots.close_reason,
+        snapshots.is_premium_number,
+        snapshots.contract_end_date,
+        snapshots.family_group_id,
+        snapshots.has_5g_device,
+        snapshots.is_realname_verified,
+        snapshots.risk_flag,
+        snapshots.has_marketing_consent,
+        snapshots.is_dnd_registered,
+        summarised.first_month,
+        summarised.last_month,
+        cast(summarised.snapshot_month_count as {{ dbt.type_int() }}) as snapshot_month_count,
+        cast(summarised.closure_count as {{ dbt.type_int() }}) as closure_count,
+        summarised.last_month = landed.latest_snapshot_month and snapshots.status <> 'closed' as is_in_base
 
-    from ranked
+    from snapshots
+    inner join summarised
+        on
+            snapshots.subscriber_id = summarised.subscriber_id
+            and snapshots.snapshot_month = summarised.last_month
     cross join landed
-    where ranked.recency_rank = 1
 
 )
 

@@ -1,8 +1,8 @@
-{%- set count_columns = [
-    'voice_out_minutes', 'voice_in_minutes', 'voice_calls', 'sms_count',
-    'vas_events', 'roaming_minutes', 'dropped_calls',
-] -%}
-{%- set volume_columns = ['data_mb', 'data_5g_mb'] -%}
+{#- Row-level rules only: 290M rows a year at 1M subscribers are too many for a window
+    over every key, so duplicate days are found per subscriber-month afterwards
+    (base_usage__usage_month_sums, base_usage__usage_day_repeats). -#}
+{%- set count_columns = usage_count_columns() -%}
+{%- set volume_columns = usage_volume_columns() -%}
 {%- set typed_columns = {'usage_date': 'date'} -%}
 {%- for column in count_columns -%}{%- do typed_columns.update({column: dbt.type_int()}) -%}{%- endfor -%}
 {%- for column in volume_columns -%}{%- do typed_columns.update({column: dbt.type_float()}) -%}{%- endfor -%}
@@ -66,27 +66,19 @@ checked as (
 
 ),
 
-judged as (
-
-    select
-        checked.*,
-        {{ duplicate_rank(['subscriber_id', 'usage_date'], ['data_mb desc', 'voice_calls desc']) }} as duplicate_rank
-    from checked
-
-),
-
 final as (
 
     select
         usage_date,
+        cast({{ dbt.date_trunc('month', 'usage_date') }} as date) as usage_month,
         subscriber_id,
         {%- for column in measures %}
         {{ column }},
         {%- endfor %}
-        {{ reject_columns() }},
+        {{ reject_columns(rank=none) }},
         _landing_file
 
-    from judged
+    from checked
 
 )
 

@@ -1,0 +1,43 @@
+"""`subops bench` on a tiny tier: every stage runs, the table and the JSON carry the
+figures the issue asks for (per stage, per layer, slowest models, rows/s, ratios)."""
+from __future__ import annotations
+
+import json
+
+from subops.cli import main as subops_main
+
+
+def test_bench_measures_full_incremental_and_floor(tmp_path, capsys):
+    report_file = tmp_path / "bench.json"
+    code = subops_main(["bench", "--subscribers", "400", "--months", "3", "--defect-rate", "0",
+                        "--data-dir", str(tmp_path / "data"), "--work-dir", str(tmp_path / "work"),
+                        "--json", str(report_file)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    report = json.loads(report_file.read_text())
+
+    stages = {stage["name"]: stage for stage in report["stages"]}
+    assert set(stages) == {"full", "incremental", "floor"}
+    for stage in stages.values():
+        assert stage["ok"] and stage["seconds"] > 0 and stage["peak_memory_mb"] > 50
+    assert stages["floor"]["detail"]["usage_rows"] == report["tier"]["rows"]["usage_daily"]
+
+    layers = {row["layer"] for row in report["layers"]}
+    assert {"staging", "audit", "intermediate", "core", "tags", "segments"} <= layers
+    assert len(report["slowest"]) == 5
+    assert report["usage_rollup_rows_per_second"]["build"] > 0
+    assert set(report["ratios"]) == {"build/floor", "incremental/full"}
+    for heading in ("stage", "time per layer", "five slowest", "usage roll-up rows/s", "ratios: build/floor"):
+        assert heading in printed
+
+
+def test_bench_reuses_a_generated_tier(tmp_path, capsys):
+    from argparse import Namespace
+
+    from subops.bench import tier_data
+    args = Namespace(subscribers=150, months=2, seed=3, defect_rate=0.0, data_dir=tmp_path)
+    first = tier_data(args)
+    stamp = (first / "manifest.json").stat().st_mtime_ns
+    assert tier_data(args) == first
+    assert (first / "manifest.json").stat().st_mtime_ns == stamp
+    assert "reusing" in capsys.readouterr().out
