@@ -1,6 +1,18 @@
 {#- Every landed CRM row, typed, normalised, pseudonymised and judged: reject_reason is
-    null for a valid row. A table, so the pseudonyms are computed once per build. -#}
-{{ config(materialized='table') }}
+    null for a valid row. Stored, so the pseudonyms are computed once; incremental by
+    snapshot month like the roll-ups, so a monthly build pseudonymises only the months it
+    writes (and any later one, and the rows without a readable month, partition
+    'undated'). The dedup and the horizon look within those months only, which is all
+    they need: a key is (subscriber, month), and the latest month is always among them. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='snapshot_partition',
+    partition_by=lifecycle_partition_by('snapshot_partition'),
+    on_schema_change='append_new_columns',
+) }}
+
+{%- set first_written_month = lifecycle_first_written_month() -%}
 
 {%- set typed_columns = {
     'snapshot_month': 'date',
@@ -20,6 +32,11 @@ with
 source as (
 
     select * from {{ source('crm', 'subscribers') }}
+    {%- if first_written_month is not none %}
+    where
+        {{ dbt.safe_cast('snapshot_month', 'date') }} is null
+        or {{ dbt.safe_cast('snapshot_month', 'date') }} >= {{ first_written_month }}
+    {%- endif %}
 
 ),
 
@@ -142,7 +159,8 @@ final as (
         marketing_consent as has_marketing_consent,
         dnd_flag as is_dnd_registered,
         {{ reject_columns() }},
-        _landing_file
+        _landing_file,
+        coalesce(cast(snapshot_month as {{ dbt.type_string() }}), 'undated') as snapshot_partition
 
     from judged
 
