@@ -97,3 +97,21 @@ def dbt_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     key = environ.get(KEY_ENV_VAR)
     env.update(zip(PAD_ENV_VARS, hmac_pads(key) if key else ("", "")))
     return env
+
+
+def main() -> int:
+    """Print dbt_env() as shell exports, for running dbt on the `spark` target by hand:
+    eval "$(.venv/bin/python -m subops.spark)"."""
+    import shlex
+    import sys
+
+    try:
+        env = dbt_env()
+    except JavaNotFound as err:
+        print(err, file=sys.stderr)
+        return 2
+    if not os.environ.get(KEY_ENV_VAR):
+        print(f"{KEY_ENV_VAR} is not set: pseudonymising models will stop the build", file=sys.stderr)
+    for name, value in env.items():
+        print(f"export {name}={shlex.quote(value)}")
+    return 0
