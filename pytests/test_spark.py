@@ -24,8 +24,9 @@ import pytest
 from conftest import TEST_PII_KEY, dbt_session, generate, rewrite_parquet
 from subops.duckdb_pii import hmac_pads
 from subops.parity import duckdb_digest
-from subops.spark import JavaNotFound, java_home
-from subops.spark.session import relation_digests
+from subops.spark import JavaNotFound, dbt_env, java_home
+from subops.spark.environment import java_version
+from subops.spark.session import profile_settings, relation_digests
 
 SPARK_DATA = dict(subscribers=400, months=3, start_month="2025-01", seed=31)
 # A few hundred subscribers make a few dozen complaints, each defect kind at least once:
@@ -95,6 +96,19 @@ def spark_build(java, spark_landing, duckdb_reference, tmp_path_factory):
 def spark_digests(spark_build):
     """Digests of every compared relation on Spark, read once the builds are done."""
     return relation_digests(PUBLIC_MART_SCHEMAS + INTERNAL_SCHEMAS, spark_build.env())
+
+
+def test_java_and_the_session_environment_come_from_the_machine_and_the_profile(java, tmp_path):
+    assert java_version(java) in (17, 21)
+    env = dbt_env({"SUBOPS_PII_KEY": TEST_PII_KEY, "SUBOPS_SPARK_DIR": str(tmp_path)})
+    assert env["JAVA_HOME"] == str(java)
+    assert (env["SUBOPS_PII_INNER_PAD"], env["SUBOPS_PII_OUTER_PAD"]) == hmac_pads(TEST_PII_KEY)
+    without_key = dbt_env({"SUBOPS_PII_INNER_PAD": "stale", "SUBOPS_SPARK_DIR": str(tmp_path)})
+    assert (without_key["SUBOPS_PII_INNER_PAD"], without_key["SUBOPS_PII_OUTER_PAD"]) == ("", "")
+    settings = profile_settings({"SUBOPS_SPARK_DIR": str(tmp_path)})
+    assert settings["spark.sql.warehouse.dir"] == f"{tmp_path}/warehouse"
+    assert f"databaseName={tmp_path}/metastore_db" in settings["spark.hadoop.javax.jdo.option.ConnectionURL"]
+    assert not any("pii" in key for key in settings)  # never on the JVM's command line
 
 
 def test_every_mart_staging_and_audit_relation_equals_the_duckdb_build(duckdb_reference, spark_digests):
