@@ -23,7 +23,7 @@ import duckdb
 import pytest
 from psycopg2 import errors
 
-from conftest import TEST_PII_KEY, dbt_session, rewrite_parquet
+from conftest import TEST_PII_KEY, dbt_session, parquet_to_csv, rewrite_parquet
 from subops.load import landing_contract
 from subops.parity import duckdb_digest, postgres_digest
 from subops.postgres import dbt_env, pgoptions_with_key
@@ -322,10 +322,7 @@ def test_csv_landing_files_load_as_text_and_build_the_same(postgres, postgres_bu
     same results (subops_try_cast's text path) as from Parquet."""
     landing = tmp_path / "landing"
     shutil.copytree(defect_landing, landing)
-    for part in (landing / "complaints").rglob("*.parquet"):
-        with duckdb.connect() as con:
-            con.execute(f"copy (select * from read_parquet('{part}')) to '{part.with_suffix('.csv')}' (header)")
-        part.unlink()
+    parquet_to_csv(landing / "complaints")
     expected = digest_on(postgres, postgres.database, "staging", "stg_service__complaints")
     create_database(postgres, "from_csv")
     env = {**postgres.env(), "SUBOPS_PG_DATABASE": "from_csv"}

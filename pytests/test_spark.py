@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import TEST_PII_KEY, dbt_session, generate, rewrite_parquet
+from conftest import TEST_PII_KEY, dbt_session, generate, parquet_to_csv, rewrite_parquet
 from subops.duckdb_pii import hmac_pads
 from subops.parity import duckdb_digest
 from subops.spark import JavaNotFound, dbt_env, java_home
@@ -156,8 +156,23 @@ def test_the_key_is_not_in_compiled_sql_logs_or_the_spark_warehouse(spark_build,
             assert secret.encode() not in content, path
 
 
+def test_csv_landing_files_build_the_same_staging_on_spark(spark_build, spark_digests, spark_landing, tmp_path):
+    """A landing table delivered as CSV becomes an external CSV table (every column a
+    string); staging types it with the same results as from Parquet."""
+    landing = tmp_path / "landing"
+    shutil.copytree(spark_landing, landing)
+    parquet_to_csv(landing / "complaints")
+    session = spark_session(spark_build.work_dir, landing)
+    built = session.run("run", "--select", "base_service__complaints", "stg_service__complaints",
+                        check=False, capture=True)
+    assert built.returncode == 0, built.stdout[-8000:]
+    relation = ("staging", "stg_service__complaints")
+    assert relation_digests([".".join(relation)], session.env()) == {relation: spark_digests[relation]}
+    assert spark_digests[relation].rows > 0
+
+
 def test_building_on_spark_without_the_key_fails_naming_the_variable(spark_build, spark_digests):
-    """Runs on the built warehouse once its digests are read: the failed model is lost."""
+    """Runs on the built warehouse once its digests are read (a failed model may be lost)."""
     session = spark_session(spark_build.work_dir, spark_build.landing_dir, SUBOPS_PII_KEY="")
     result = session.run("run", "--select", "base_crm__subscriber_snapshots", check=False, capture=True)
     assert result.returncode != 0

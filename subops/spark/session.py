@@ -54,8 +54,9 @@ def local_session(environ: Mapping[str, str] | None = None):
 
 def relation_digests(schemas: Iterable[str], environ: Mapping[str, str] | None = None,
                      timeout: float = 900) -> dict[tuple[str, str], Digest]:
-    """Digest of every table and view in `schemas` of the local Spark warehouse that
-    SUBOPS_SPARK_DIR in `environ` names, read in a child process."""
+    """Digest of every table and view in `schemas` (a name, or `schema.relation` for one
+    relation) of the local Spark warehouse that SUBOPS_SPARK_DIR in `environ` names, read
+    in a child process."""
     environ = dict(os.environ if environ is None else environ)
     env = {**environ, **dbt_env(environ), "TZ": "UTC"}  # timestamps come back as naive local times
     result = subprocess.run([sys.executable, "-m", "subops.spark.session", *schemas], env=env,
@@ -70,11 +71,12 @@ def relation_digests(schemas: Iterable[str], environ: Mapping[str, str] | None =
 def main(schemas: list[str]) -> None:
     spark = local_session()
     digests = []
-    for schema in schemas:
+    for schema_or_relation in schemas:
+        schema, _, only = schema_or_relation.partition(".")
         if not spark.catalog.databaseExists(schema):
             continue
         for table in spark.catalog.listTables(schema):
-            if table.isTemporary:
+            if table.isTemporary or only and table.name != only:
                 continue
             found = spark_digest(spark, schema, table.name)
             digests.append([schema, table.name,
