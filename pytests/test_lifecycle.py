@@ -82,7 +82,7 @@ def session(work: Path, landing: Path) -> DbtSession:
     """dbt writing only below `work`: its own DuckDB file, target/ and logs/."""
     work.mkdir(parents=True, exist_ok=True)
     return DbtSession(duckdb_path=work / "warehouse.duckdb", landing_dir=landing, work_dir=work,
-                      extra_env={"SUBOPS_PII_KEY": PII_KEY, "SUBOPS_DUCKDB_TEMP_DIR": str(work / "tmp")})
+                      extra_env={"SUBOPS_PII_KEY": PII_KEY})
 
 
 def build(dbt: DbtSession, *args: str, as_of_month: date | None = None) -> str:

@@ -31,7 +31,6 @@ class DbtSession:
             DBT_PROJECT_DIR=str(self.project_dir),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         )
-        env.setdefault("SUBOPS_DUCKDB_TEMP_DIR", str(Path(self.duckdb_path).parent / "tmp"))
         if self.work_dir is not None:
             env["DBT_TARGET_PATH"] = str(self.work_dir / "target")
             env["DBT_LOG_PATH"] = str(self.work_dir / "logs")

@@ -9,11 +9,27 @@
     {%- if flags.FULL_REFRESH -%}
         {{ return('1 = 1') }}
     {%- endif -%}
-    {%- set as_of = lifecycle_as_of_date() -%}
+    {%- set as_of = lifecycle_test_as_of_date() -%}
     {%- if as_of is none -%}
-        {{ return(column ~ ' >= ' ~ dbt.dateadd('month', 1 - lifecycle_incremental_months(), as_of_month())) }}
+        {{ return('1 = 1') }}
     {%- endif -%}
     {{ return(column ~ ' >= ' ~ lifecycle_month_literal(lifecycle_add_months(as_of, 1 - lifecycle_incremental_months()))) }}
+{%- endmacro %}
+
+{#- as_of_month for a test: the var, else the latest valid CRM snapshot month read
+    through the graph (a test may not ref() a model it does not depend on); none before
+    anything is built. -#}
+{% macro lifecycle_test_as_of_date() -%}
+    {%- set given = lifecycle_given_as_of_month() -%}
+    {%- if given is not none or not execute -%}
+        {{ return(given) }}
+    {%- endif -%}
+    {%- set snapshots = graph.nodes.get('model.' ~ project_name ~ '.stg_crm__subscriber_snapshots') -%}
+    {%- if snapshots is none or not snapshots.relation_name -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set latest = run_query('select max(snapshot_month) from ' ~ snapshots.relation_name).columns[0].values()[0] -%}
+    {{ return(lifecycle_parse_month(latest | string, 'as_of_month') if latest is not none else none) }}
 {%- endmacro %}
 
 {#- The month column of the model a test is attached to, from its config

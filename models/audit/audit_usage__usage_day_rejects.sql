@@ -11,7 +11,8 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{%- set first_written_month = lifecycle_first_written_month() -%}
+-- depends_on: {{ ref('stg_crm__subscriber_snapshots') }}
+{% set first_written_month = lifecycle_first_written_month() -%}
 
 with
 

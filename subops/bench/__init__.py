@@ -70,8 +70,7 @@ def run(args: argparse.Namespace) -> int:
     shutil.rmtree(work, ignore_errors=True)
     (work / "tmp").mkdir(parents=True)
     session = DbtSession(duckdb_path=work / "bench.duckdb", landing_dir=landing, work_dir=work / "dbt",
-                         extra_env={"SUBOPS_PII_KEY": BENCH_KEY, "SUBOPS_DUCKDB_TEMP_DIR": str(work / "tmp"),
-                                    "SUBOPS_DUCKDB_MEMORY_LIMIT": MEMORY_LIMIT})
+                         extra_env={"SUBOPS_PII_KEY": BENCH_KEY, "SUBOPS_DUCKDB_MEMORY_LIMIT": MEMORY_LIMIT})
     stages: list[Stage] = []
     results: dict[str, dict] = {}
 
