@@ -126,7 +126,9 @@
         'create or replace temporary view subops_landing_listing using binaryFile options (path '
         ~ spark_string_literal(root) ~ ", recursiveFileLookup 'true', pathGlobFilter '*.{parquet,csv,PARQUET,CSV}')"
     ) -%}
-    {%- set marker = '/' ~ root.lstrip('./') ~ '/' -%}
+    {#- Spark lists qualified paths (file:/..., hdfs://host:port/..., s3a://bucket/...): a
+        file's table is the folder after the landing folder's own path -#}
+    {%- set marker = '/' ~ root.split('://', 1)[-1].lstrip('./') ~ '/' -%}
     {%- set found_files = {} -%}
     {%- for path in run_query('select path from subops_landing_listing').columns[0].values() if marker in path -%}
         {%- set relative = path.split(marker, 1)[1] -%}
