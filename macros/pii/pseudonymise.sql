@@ -36,8 +36,8 @@
     read with `${...}`, which Spark's parser substitutes. A local session copies them from
     the environment (spark_pii_session_settings), a cluster session gets them as
     server_side_parameters. Substituted text is stored with a view's definition, so a model
-    that pseudonymises is a table on Spark (base models of staging are). Pads missing or not
-    hex: the query stops with a message naming SUBOPS_PII_KEY. -#}
+    that pseudonymises is never a view on Spark (the CRM base is an incremental table). Pads
+    missing or not hex: the query stops with a message naming SUBOPS_PII_KEY. -#}
 {% macro spark__pseudonymise(expr) -%}
     {%- set inner, outer = "'${spark.subops.pii_inner_pad}'", "'${spark.subops.pii_outer_pad}'" -%}
     case
