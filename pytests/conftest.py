@@ -53,6 +53,23 @@ def dbt_session(work: Path, landing: Path, vars: dict | None = None, **extra_env
     )
 
 
+def rewrite_parquet(folder: Path, sql: str) -> None:
+    """Rewrite every Parquet file under `folder` as `sql` over `part` (the file's rows)."""
+    for part in folder.rglob("*.parquet"):
+        with duckdb.connect() as con:
+            con.execute(f"copy ({sql.format(part=f'read_parquet({chr(39)}{part}{chr(39)})')}) "
+                        f"to '{part}.tmp' (format parquet)")
+        part.with_name(part.name + ".tmp").replace(part)
+
+
+def parquet_to_csv(folder: Path) -> None:
+    """Replace every Parquet file under `folder` by a CSV file with a header (same rows)."""
+    for part in folder.rglob("*.parquet"):
+        with duckdb.connect() as con:
+            con.execute(f"copy (select * from read_parquet('{part}')) to '{part.with_suffix('.csv')}' (header)")
+        part.unlink()
+
+
 def query(database: Path, sql: str, params=None) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()

@@ -23,10 +23,10 @@ import duckdb
 import pytest
 from psycopg2 import errors
 
-from conftest import TEST_PII_KEY, dbt_session
+from conftest import TEST_PII_KEY, dbt_session, parquet_to_csv, rewrite_parquet
 from subops.load import landing_contract
+from subops.parity import duckdb_digest, postgres_digest
 from subops.postgres import dbt_env, pgoptions_with_key
-from subops.postgres.parity import duckdb_digest, postgres_digest
 from subops.postgres.server import PostgresServer, ServerUnavailable
 
 PUBLIC_MART_SCHEMAS = ("core", "tags", "segments", "campaigns", "kpi")
@@ -287,15 +287,6 @@ def table_state(pg) -> dict[str, tuple[int, int]]:
         return state
 
 
-def rewrite_parquet(folder, sql: str) -> None:
-    """Rewrite every Parquet file under `folder` as `sql` over `part` (the file's rows)."""
-    for part in folder.rglob("*.parquet"):
-        with duckdb.connect() as con:
-            con.execute(f"copy ({sql.format(part=f'read_parquet({chr(39)}{part}{chr(39)})')}) "
-                        f"to '{part}.tmp' (format parquet)")
-        part.with_name(part.name + ".tmp").replace(part)
-
-
 def test_a_missing_column_fails_the_load_naming_table_and_column(postgres, pg, defect_landing, tmp_path):
     before = table_state(pg)
     landing = tmp_path / "landing"
@@ -331,10 +322,7 @@ def test_csv_landing_files_load_as_text_and_build_the_same(postgres, postgres_bu
     same results (subops_try_cast's text path) as from Parquet."""
     landing = tmp_path / "landing"
     shutil.copytree(defect_landing, landing)
-    for part in (landing / "complaints").rglob("*.parquet"):
-        with duckdb.connect() as con:
-            con.execute(f"copy (select * from read_parquet('{part}')) to '{part.with_suffix('.csv')}' (header)")
-        part.unlink()
+    parquet_to_csv(landing / "complaints")
     expected = digest_on(postgres, postgres.database, "staging", "stg_service__complaints")
     create_database(postgres, "from_csv")
     env = {**postgres.env(), "SUBOPS_PG_DATABASE": "from_csv"}

@@ -34,9 +34,14 @@ class DbtSession:
         if self.work_dir is not None:
             env["DBT_TARGET_PATH"] = str(self.work_dir / "target")
             env["DBT_LOG_PATH"] = str(self.work_dir / "logs")
+        # a local Spark session keeps its metastore and warehouse beside the build's files
+        env["SUBOPS_SPARK_DIR"] = str((self.work_dir or Path(self.duckdb_path).parent) / "spark")
         env.update(self.extra_env)
         if self.target == "postgres":
             from subops.postgres import dbt_env  # the key travels in PGOPTIONS there
+            env.update(dbt_env(env))
+        elif self.target == "spark":
+            from subops.spark import dbt_env  # Java, and the key's pads for the session conf
             env.update(dbt_env(env))
         return env
 

@@ -18,3 +18,9 @@
         {{ call }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- dbt-spark's safe_cast is a plain cast, null on a bad value only while ANSI mode is off
+    (dbt-spark turns it off); try_cast says what is meant whatever the mode. -#}
+{% macro spark__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}

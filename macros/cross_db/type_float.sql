@@ -4,3 +4,7 @@
 {% macro duckdb__type_float() -%}
     double
 {%- endmacro %}
+
+{% macro spark__type_float() -%}
+    double
+{%- endmacro %}

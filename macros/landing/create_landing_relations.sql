@@ -5,7 +5,8 @@
     whatever the file names or month partitions. Before the views are trusted, each is
     checked against the columns the sources YAML documents (landing contract v1), so a
     missing folder or column stops the run with a message naming table and column.
-    Other targets load raw tables with `subops load` instead, so this is a no-op there. -#}
+    PostgreSQL loads raw tables with `subops load` instead; Spark makes external tables
+    over the files (below). -#}
 {% macro create_landing_relations() -%}
     {{ return(adapter.dispatch('create_landing_relations', 'subscriber_ops')()) }}
 {%- endmacro %}
@@ -103,6 +104,71 @@
         ) }}
     {%- endif -%}
     {{ return(postgres_helper_functions(pgcrypto.rows[0][0]) | join(';\n')) }}
+{%- endmacro %}
+
+{#- Spark: the landing files stay where they are. Each landing table becomes an external
+    table over its folder in schema landing_files (`USING parquet ... LOCATION`, every
+    Parquet file below it whatever the month folders, schemas merged by name; CSV with a
+    header, every column a string, when a table has no Parquet), and a view in schema
+    landing adds `_landing_file` (the file a row came from, as on DuckDB). Dropping and
+    re-creating the external tables each run reads files that landed since; dropping an
+    external table never deletes its files. The folders are listed once (binaryFile, paths
+    only) to name a table without files, and each table is checked against the contract
+    with the same messages as on DuckDB. A local session also gets the pseudonymisation
+    key's pads here (spark_pii_session_settings). -#}
+{% macro spark__create_landing_relations() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- for statement in spark_pii_session_settings() -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
+    {%- set root = (var('landing_dir') | string).rstrip('/') -%}
+    {%- do run_query(
+        'create or replace temporary view subops_landing_listing using binaryFile options (path '
+        ~ spark_string_literal(root) ~ ", recursiveFileLookup 'true', pathGlobFilter '*.{parquet,csv,PARQUET,CSV}')"
+    ) -%}
+    {#- Spark lists qualified paths (file:/..., hdfs://host:port/..., s3a://bucket/...): a
+        file's table is the folder after the landing folder's own path -#}
+    {%- set marker = '/' ~ root.split('://', 1)[-1].lstrip('./') ~ '/' -%}
+    {%- set found_files = {} -%}
+    {%- for path in run_query('select path from subops_landing_listing').columns[0].values() if marker in path -%}
+        {%- set relative = path.split(marker, 1)[1] -%}
+        {%- do found_files.setdefault(relative.split('/')[0], []).append(relative.rsplit('.', 1)[1] | lower) -%}
+    {%- endfor -%}
+    {%- do run_query('create schema if not exists landing_files') -%}
+    {%- do run_query('create schema if not exists landing') -%}
+    {%- for landing in landing_tables() -%}
+        {%- set folder = root ~ '/' ~ landing.identifier -%}
+        {%- set extensions = found_files.get(landing.identifier, []) -%}
+        {%- if 'parquet' in extensions -%}
+            {%- set reader = "parquet options (recursiveFileLookup 'true', pathGlobFilter '*.parquet', mergeSchema 'true')" -%}
+        {%- elif 'csv' in extensions -%}
+            {#- enforceSchema off: a file whose header differs from the first file's fails, never misreads -#}
+            {%- set reader = "csv options (recursiveFileLookup 'true', pathGlobFilter '*.csv', header 'true', enforceSchema 'false')" -%}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing table '" ~ landing.identifier ~ "' has no Parquet or CSV files under "
+                ~ folder ~ " (var landing_dir = '" ~ var('landing_dir') ~ "')."
+            ) }}
+        {%- endif -%}
+        {%- set files_table = 'landing_files.' ~ landing.identifier -%}
+        {%- do run_query('drop table if exists ' ~ files_table) -%}
+        {%- do run_query('create table ' ~ files_table ~ ' using ' ~ reader ~ ' location ' ~ spark_string_literal(folder)) -%}
+        {%- set found_columns = [] -%}
+        {%- for row in run_query('describe table ' ~ files_table).rows if row[0] and not row[0].startswith('#') -%}
+            {%- do found_columns.append(row[0] | lower) -%}
+        {%- endfor -%}
+        {%- for column in landing.columns if column not in found_columns -%}
+            {{ exceptions.raise_compiler_error(
+                "Landing table '" ~ landing.identifier ~ "' is missing required column '" ~ column
+                ~ "' (landing contract v1); files read: " ~ folder
+            ) }}
+        {%- endfor -%}
+        {%- do run_query(
+            'create or replace view landing.' ~ landing.identifier ~ ' as select *,'
+            ~ " regexp_replace(_metadata.file_path, '^file:(//)?', '') as _landing_file from " ~ files_table
+        ) -%}
+    {%- endfor -%}
+    {{ return('select 1 as landing_relations_are_ready') }}
 {%- endmacro %}
 
 {#- The landing tables and their contract columns, read from the sources YAML. -#}

@@ -30,3 +30,22 @@
         'hex'
     )
 {%- endmacro %}
+
+{#- Spark: HMAC-SHA256 from sha2 (any Spark 3 or 4; hmac() exists only from 4.3) over the
+    key's pads in the session configuration spark.subops.pii_inner_pad / _outer_pad (hex),
+    read with `${...}`, which Spark's parser substitutes. A local session copies them from
+    the environment (spark_pii_session_settings), a cluster session gets them as
+    server_side_parameters. Substituted text is stored with a view's definition, so a model
+    that pseudonymises is never a view on Spark (the CRM base is an incremental table). Pads
+    missing or not hex: the query stops with a message naming SUBOPS_PII_KEY. -#}
+{% macro spark__pseudonymise(expr) -%}
+    {%- set inner, outer = "'${spark.subops.pii_inner_pad}'", "'${spark.subops.pii_outer_pad}'" -%}
+    case
+        when not ({{ inner }} rlike '^[0-9a-f]{128}$' and {{ outer }} rlike '^[0-9a-f]{128}$')
+            then raise_error('SUBOPS_PII_KEY is not set: export SUBOPS_PII_KEY=<secret> (the pseudonymisation key) before building')
+        else sha2(
+            concat(unhex({{ outer }}), unhex(sha2(concat(unhex({{ inner }}), encode(cast({{ expr }} as string), 'UTF-8')), 256))),
+            256
+        )
+    end
+{%- endmacro %}

@@ -1,8 +1,9 @@
 {#- Stability tier (稳定性分层): how firmly a subscriber is bound to the network, from a
     weighted score of tenure, calling-circle size, a premium number, sticky products
     (broadband, family plan, converged bundle, V-net) and a contract. Each component is
-    scaled to 0-1 (tenure and circle capped at their vars), weights are vars that sum
-    to 1, and the tier cuts the score at stability_high_min_score / medium. -#}
+    scaled to 0-1 (tenure and circle capped at their vars) as an exact six-decimal share
+    (lifecycle_share: no engine's float or decimal-scale rules enter the score), weights
+    are vars that sum to 1, and the tier cuts the score at stability_high_min_score / medium. -#}
 with
 
 subscriber_months as (
@@ -22,17 +23,22 @@ components as (
     select
         subscriber_months.subscriber_key,
         subscriber_months.report_month as tag_month,
-        least(subscriber_months.tenure_months, {{ var('stability_tenure_cap_months') }}) * 1.0
-        / {{ var('stability_tenure_cap_months') }} as tenure_component,
-        least(coalesce(subscriber_months.circle_size, 0), {{ var('stability_circle_cap') }}) * 1.0
-        / {{ var('stability_circle_cap') }} as circle_component,
+        {{ lifecycle_share(
+            'least(subscriber_months.tenure_months, ' ~ var('stability_tenure_cap_months') ~ ')',
+            var('stability_tenure_cap_months')
+        ) }} as tenure_component,
+        {{ lifecycle_share(
+            'least(coalesce(subscriber_months.circle_size, 0), ' ~ var('stability_circle_cap') ~ ')',
+            var('stability_circle_cap')
+        ) }} as circle_component,
         case when subscribers.is_premium_number then 1.0 else 0.0 end as premium_component,
-        (
-            case when subscriber_months.has_broadband then 1 else 0 end
-            + case when subscriber_months.has_family_plan then 1 else 0 end
-            + case when subscriber_months.has_converged_bundle then 1 else 0 end
-            + case when subscriber_months.has_vnet then 1 else 0 end
-        ) * 1.0 / 4 as sticky_component,
+        {{ lifecycle_share(
+            '(case when subscriber_months.has_broadband then 1 else 0 end'
+            ~ ' + case when subscriber_months.has_family_plan then 1 else 0 end'
+            ~ ' + case when subscriber_months.has_converged_bundle then 1 else 0 end'
+            ~ ' + case when subscriber_months.has_vnet then 1 else 0 end)',
+            4
+        ) }} as sticky_component,
         case when subscriber_months.has_contract then 1.0 else 0.0 end as contract_component
     from subscriber_months
     left join subscribers on subscriber_months.subscriber_key = subscribers.subscriber_key

@@ -1,11 +1,13 @@
-"""Is a relation the same on DuckDB and on PostgreSQL? Row count plus a checksum.
+"""Is a relation the same on DuckDB as on PostgreSQL or Spark? Row count plus a checksum.
 
-Values are normalised before hashing, so that the two engines' Python types compare:
+Values are normalised before hashing, so that the engines' Python types compare:
 decimals with at most two places to 2 places (money), other non-integral numbers
 (floats, PostgreSQL's wide numerics from avg() or division) to 6 significant digits,
 integral numbers exactly, timestamps and dates to ISO strings (aware ones in UTC),
-booleans to true/false, NULL to a marker. Rows are then sorted by all their columns
-in Python, so neither engine's collation or row order matters, and hashed with SHA-256.
+booleans to true/false, NULL to a marker. Each row's values are hashed in the order of
+their column names (Spark moves partition columns to the end of a table), rows are
+sorted in Python, so neither engine's collation or row order matters, and hashed with
+SHA-256. The digest keeps the relation's own column order for callers that compare it.
 """
 from __future__ import annotations
 
@@ -73,7 +75,8 @@ class Digest:
 
 def digest(columns, rows) -> Digest:
     """Digest of a relation given its column names and an iterable of row tuples."""
-    normalised = sorted(tuple(normalise(v) for v in row) for row in rows)
+    order = sorted(range(len(columns)), key=lambda i: columns[i].lower())
+    normalised = sorted(tuple(normalise(row[i]) for i in order) for row in rows)
     sha = hashlib.sha256()
     for row in normalised:
         sha.update("\x1f".join(row).encode("utf-8"))
@@ -96,3 +99,10 @@ def postgres_digest(con, schema: str, name: str) -> Digest:
         cur.execute(f"select * from {_quoted(schema, name)}")
         columns = [d[0] for d in cur.description]
         return digest(columns, cur.fetchall())
+
+
+def spark_digest(spark, schema: str, name: str) -> Digest:
+    """Digest of a Spark relation, read through a pyspark session (timestamps come back as
+    naive local times: run it with TZ=UTC and the session time zone UTC)."""
+    frame = spark.table(f"`{schema}`.`{name}`")
+    return digest(frame.columns, (tuple(row) for row in frame.toLocalIterator()))

@@ -1,0 +1,4 @@
+"""`python -m subops.spark`: the environment for dbt on the `spark` target, as shell exports."""
+from subops.spark.environment import main
+
+raise SystemExit(main())
