@@ -57,6 +57,27 @@
     {{ return(lifecycle_month_literal(lifecycle_add_months(as_of, 1 - lifecycle_incremental_months()))) }}
 {%- endmacro %}
 
+{#- The first month an incremental build of a base model writes, for the base models the
+    CRM staging (and so the default as_of_month) is built from: as_of_month when given,
+    else the latest valid month already stored in `relation` (the default as_of_month,
+    the latest landed month, is at or after it); less one month, as a literal. None on a
+    full build, or when nothing valid is stored yet. -#}
+{% macro lifecycle_stored_first_written_month(relation, month_column) -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set as_of = lifecycle_given_as_of_month() -%}
+    {%- if as_of is none -%}
+        {%- set stored = run_query('select max(' ~ month_column ~ ') from ' ~ relation
+            ~ ' where reject_reason is null').columns[0].values()[0] -%}
+        {%- if stored is none -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- set as_of = lifecycle_parse_month(stored | string, 'stored ' ~ month_column) -%}
+    {%- endif -%}
+    {{ return(lifecycle_month_literal(lifecycle_add_months(as_of, 1 - lifecycle_incremental_months()))) }}
+{%- endmacro %}
+
 {#- Portable incremental configuration: replace whole months. delete+insert keyed on the
     month column (DuckDB, PostgreSQL); on Spark, insert_overwrite of the month partitions.
     (`target` is undefined only while sqlfluff renders the models.) -#}

@@ -89,10 +89,10 @@ matched as (
         count(distinct case when term_kind = 'required' then term_index end) as required_matched,
         count(distinct case when term_kind = 'any' then term_index end) as any_matched,
         count(distinct case when term_kind = 'excluded' then term_index end) as excluded_matched,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "case when term_kind <> 'excluded' then term_text end",
             "'|'",
-            "order by case when term_kind = 'required' then 0 else 1 end, term_index",
+            ["case when term_kind = 'required' then 0 else 1 end", 'term_index'],
         ) }} as qualifying_tag_codes
     from term_matches
     group by subscriber_key, tag_month, campaign_id

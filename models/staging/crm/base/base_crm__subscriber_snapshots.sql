@@ -12,23 +12,9 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{#- The first month to rewrite: as_of_month less one when the var is given; else the
-    latest month already stored less one (the default as_of_month, the latest landed
-    month, is at or after it). Not lifecycle_first_written_month(): its default reads the
-    CRM staging built from this very model. -#}
-{%- set first_written_month = none -%}
-{%- if execute and target is defined and is_incremental() -%}
-    {%- set as_of = lifecycle_given_as_of_month() -%}
-    {%- if as_of is none -%}
-        {%- set stored = run_query(
-            'select max(snapshot_month) from ' ~ this ~ ' where reject_reason is null').columns[0].values()[0] -%}
-        {%- set as_of = lifecycle_parse_month(stored | string, 'stored snapshot_month') if stored is not none else none -%}
-    {%- endif -%}
-    {%- if as_of is not none -%}
-        {%- set first_written_month = lifecycle_month_literal(
-            lifecycle_add_months(as_of, 1 - lifecycle_incremental_months())) -%}
-    {%- endif -%}
-{%- endif %}
+{#- Not lifecycle_first_written_month(): its default as_of_month reads the CRM staging
+    built from this very model. -#}
+{%- set first_written_month = lifecycle_stored_first_written_month(this, 'snapshot_month') %}
 
 {%- set typed_columns = {
     'snapshot_month': 'date',
