@@ -18,7 +18,7 @@ import pytest
 
 from conftest import dbt_session, query
 from subops.paths import PROJECT_DIR
-from subops.postgres.parity import duckdb_digest
+from subops.parity import duckdb_digest
 
 CAMPAIGN_MODELS = ["int_campaign_contact_histories+", "campaign_candidates+"]
 CHANNELS = ("sms", "outbound_call", "app_push", "wechat", "store")

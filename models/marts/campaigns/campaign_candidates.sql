@@ -3,7 +3,11 @@
     are planned from the tags of month m, the latest complete month), when the campaign
     runs in that month. The rule is data in the campaigns seed (int_campaign_rule_terms_split):
     all required terms, at least one of the any terms (when there are any), none of the
-    excluded terms, each matched against subscriber_tags. Incremental by month like the tags. -#}
+    excluded terms, each matched against subscriber_tags. Incremental by month like the tags.
+    Matching is one bit_or per subscriber, month and campaign: each term of a campaign is
+    one bit (required, any, excluded; at most 3 x campaign_rule_max_terms = 24 bits), so
+    the rule is three mask comparisons, and the qualifying codes are spelled once per
+    distinct mask instead of per subscriber (a string_agg over every match costs ~6x). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -52,50 +56,43 @@ rule_terms as (
 
 ),
 
-term_counts as (
+term_bits as (
 
     select
-        campaign_id,
-        sum(case when term_kind = 'required' then 1 else 0 end) as required_terms,
-        sum(case when term_kind = 'any' then 1 else 0 end) as any_terms
+        *,
+        cast(power(2, row_number() over (
+            partition by campaign_id
+            order by case term_kind when 'required' then 0 when 'any' then 1 else 2 end, term_index
+        ) - 1) as {{ dbt.type_bigint() }}) as term_bit
     from rule_terms
-    group by campaign_id
 
 ),
 
-term_matches as (
+rule_masks as (
 
     select
-        subscriber_tags.subscriber_key,
-        subscriber_tags.tag_month,
-        rule_terms.campaign_id,
-        rule_terms.term_kind,
-        rule_terms.term_index,
-        rule_terms.term_text
-    from subscriber_tags
-    inner join rule_terms
-        on
-            subscriber_tags.tag_code = rule_terms.tag_code
-            and (rule_terms.tag_value is null or subscriber_tags.tag_value = rule_terms.tag_value)
+        campaign_id,
+        bit_or(case when term_kind = 'required' then term_bit else 0 end) as required_mask,
+        bit_or(case when term_kind = 'any' then term_bit else 0 end) as any_mask,
+        bit_or(case when term_kind = 'excluded' then term_bit else 0 end) as excluded_mask
+    from term_bits
+    group by campaign_id
 
 ),
 
 matched as (
 
     select
-        subscriber_key,
-        tag_month,
-        campaign_id,
-        count(distinct case when term_kind = 'required' then term_index end) as required_matched,
-        count(distinct case when term_kind = 'any' then term_index end) as any_matched,
-        count(distinct case when term_kind = 'excluded' then term_index end) as excluded_matched,
-        {{ ordered_listagg(
-            "case when term_kind <> 'excluded' then term_text end",
-            "'|'",
-            ["case when term_kind = 'required' then 0 else 1 end", 'term_index'],
-        ) }} as qualifying_tag_codes
-    from term_matches
-    group by subscriber_key, tag_month, campaign_id
+        subscriber_tags.subscriber_key,
+        subscriber_tags.tag_month,
+        term_bits.campaign_id,
+        bit_or(term_bits.term_bit) as matched_mask
+    from subscriber_tags
+    inner join term_bits
+        on
+            subscriber_tags.tag_code = term_bits.tag_code
+            and (term_bits.tag_value is null or subscriber_tags.tag_value = term_bits.tag_value)
+    group by subscriber_tags.subscriber_key, subscriber_tags.tag_month, term_bits.campaign_id
 
 ),
 
@@ -105,12 +102,38 @@ eligible as (
         matched.*,
         cast({{ dbt.dateadd('month', 1, 'matched.tag_month') }} as date) as campaign_month
     from matched
-    inner join term_counts on matched.campaign_id = term_counts.campaign_id
+    inner join rule_masks on matched.campaign_id = rule_masks.campaign_id
     where
-        matched.required_matched = term_counts.required_terms
-        and (term_counts.any_terms = 0 or matched.any_matched > 0)
-        and matched.excluded_matched = 0
-        and term_counts.required_terms + term_counts.any_terms > 0
+        (matched.matched_mask & rule_masks.required_mask) = rule_masks.required_mask
+        and (rule_masks.any_mask = 0 or (matched.matched_mask & rule_masks.any_mask) <> 0)
+        and (matched.matched_mask & rule_masks.excluded_mask) = 0
+        and (rule_masks.required_mask + rule_masks.any_mask) > 0
+
+),
+
+eligible_masks as (
+
+    select distinct
+        campaign_id,
+        matched_mask
+    from eligible
+
+),
+
+-- the matched required and any terms, required first, each list in the planner's order
+qualifying as (
+
+    select
+        eligible_masks.campaign_id,
+        eligible_masks.matched_mask,
+        {{ ordered_listagg('term_bits.term_text', "'|'", ['term_bits.term_bit']) }} as qualifying_tag_codes
+    from eligible_masks
+    inner join term_bits
+        on
+            eligible_masks.campaign_id = term_bits.campaign_id
+            and (eligible_masks.matched_mask & term_bits.term_bit) <> 0
+            and term_bits.term_kind <> 'excluded'
+    group by eligible_masks.campaign_id, eligible_masks.matched_mask
 
 ),
 
@@ -125,8 +148,12 @@ final as (
         cast(campaigns.priority as {{ dbt.type_int() }}) as campaign_priority,
         cast(campaigns.expected_value as {{ money_type() }}) as expected_value,
         segments.strategy_code as segment_code,
-        eligible.qualifying_tag_codes
+        qualifying.qualifying_tag_codes
     from eligible
+    inner join qualifying
+        on
+            eligible.campaign_id = qualifying.campaign_id
+            and eligible.matched_mask = qualifying.matched_mask
     inner join subscriber_months
         on
             eligible.subscriber_key = subscriber_months.subscriber_key
