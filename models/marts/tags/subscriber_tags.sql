@@ -1,6 +1,7 @@
 {#- Every tag of every registered family, long: one row per subscriber, month and tag
-    it has. The families come from tag_families(); their tag codes from the families'
-    YAML blocks (tag_registry checks the two agree before this model is built). -#}
+    it has. Unpivoted from subscriber_tags_wide, where each family is computed once per
+    build (their views recompute history); the tag codes come from the families' YAML
+    blocks (tag_registry checks them against the models before this model is built). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -9,22 +10,19 @@
     on_schema_change='fail',
 ) }}
 
-{%- set families = tag_families() -%}
 {%- set registry = tag_registry() -%}
 
 with
 
-{% for family in families %}
-{{ family }} as (
+tags_wide as (
 
-    select * from {{ ref(family) }}
+    select * from {{ ref('subscriber_tags_wide') }}
     where {{ lifecycle_window_filter('tag_month') }}
 
 ),
 
-{% endfor %}
 unpivoted as (
-    {{- unpivot_tag_families(registry) }}
+    {{- unpivot_tag_families(registry, 'tags_wide') }}
 ),
 
 final as (

@@ -1,6 +1,7 @@
 {#- One row per subscriber-month in the lifecycle view with one column per registered
-    tag code, for BI. Its columns follow the registry, so it has no enforced contract:
-    a new family adds columns here without editing this model. -#}
+    tag code, and the score column of a tag that has one, for BI. Its columns follow the
+    registry, so it has no enforced contract: a new family adds columns here without
+    editing this model. subscriber_tags (long) is unpivoted from it. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -11,6 +12,13 @@
 
 {%- set families = tag_families() -%}
 {%- set registry = tag_registry() -%}
+{%- set tag_columns = [] -%}
+{%- for tag in registry -%}
+    {%- do tag_columns.append(tag.model ~ '.' ~ tag.code) -%}
+    {%- if tag.score_column -%}
+        {%- do tag_columns.append(tag.model ~ '.' ~ tag.score_column) -%}
+    {%- endif -%}
+{%- endfor -%}
 
 with
 
@@ -37,8 +45,8 @@ final as (
 
     select
         subscriber_months.subscriber_key,
-        {% for tag in registry -%}
-        {{ tag.model }}.{{ tag.code }},
+        {% for column in tag_columns -%}
+        {{ column }},
         {% endfor -%}
         subscriber_months.tag_month
     from subscriber_months

@@ -22,7 +22,8 @@ tags as (
     select
         tag_code,
         tag_month,
-        count(distinct subscriber_key) as tagged_subscribers
+        -- a row per subscriber (subscriber_tags is unique on key, month and code: tested)
+        count(*) as tagged_subscribers
     from {{ ref('subscriber_tags') }}
     group by tag_code, tag_month
 
