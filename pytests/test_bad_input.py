@@ -196,11 +196,13 @@ def test_late_rows_for_a_past_month_are_picked_up_when_that_month_is_rebuilt(cas
 
 
 def test_every_defect_class_at_a_high_rate_fails_on_reject_shares(published_warehouse, tmp_path):
-    """--defect-rate 0.2: every class the generator injects, at about 17% of each table."""
+    """--defect-rate 0.2: every class the generator injects, at about 17% of each table.
+    Every month is delivered again, so the run is a --full-refresh (a monthly run judges
+    only the months it writes)."""
     landing = generate(tmp_path / "landing", defect_rate=0.2, **RUN_DATA)
     warehouse = copy_warehouse(published_warehouse, tmp_path / "warehouse")
     before = served_state(warehouse)
-    result = subops_run(landing, warehouse)
+    result = subops_run(landing, warehouse, "--full-refresh")
     assert_failed_and_unchanged(result, warehouse, before, EXIT_DBT_FAILED)
     injected = {t: {r: n for r, n in kinds.items() if n} for t, kinds in manifest(landing)["defects"].items()}
     for table in LANDING_TABLES:
@@ -215,11 +217,12 @@ def test_every_defect_class_at_a_high_rate_fails_on_reject_shares(published_ware
 
 
 def test_a_wholly_unknown_subscriber_population_is_all_orphans_and_fails(case):
-    """Facts whose subscriber ids are in no CRM snapshot: every fact row is orphan_subscriber."""
+    """Facts whose subscriber ids are in no CRM snapshot: every fact row is orphan_subscriber
+    (every month delivered again: a --full-refresh run)."""
     landing, warehouse, before = case
     for table in FACT_TABLES:
         rewrite(landing / table, "select * replace ('9' || subscriber_id as subscriber_id) from t")
-    result = subops_run(landing, warehouse)
+    result = subops_run(landing, warehouse, "--full-refresh")
     assert_failed_and_unchanged(result, warehouse, before, EXIT_DBT_FAILED)
     counts = reconciliation(warehouse, FACT_TABLES)
     for table, (landed, valid, rejected) in counts.items():
