@@ -2,8 +2,18 @@
     month the subscriber exists (active, suspended, or closed in its churn month), whether
     or not it used the network. Sequenced over the subscriber's whole history: tenure, the
     latest closure before the month and the month the subscriber came back after it. Only
-    the label is_churned_next_month looks one month ahead. -#}
-{{ config(materialized='table') }}
+    the label is_churned_next_month looks one month ahead.
+
+    Incremental by month like the roll-ups: a build writes the window's months; closures
+    and returns are read from the whole history (they are few), the month after from the
+    month after each written one. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='report_month',
+    partition_by=lifecycle_partition_by('report_month'),
+    on_schema_change='fail',
+) }}
 
 with
 
@@ -50,6 +60,25 @@ indexed as (
 
 ),
 
+written as (
+
+    select * from indexed
+    where {{ lifecycle_window_filter('report_month') }}
+
+),
+
+-- the month after each written month, for the label
+following as (
+
+    select
+        subscriber_id,
+        month_index,
+        status
+    from indexed
+    where {{ lifecycle_window_filter(dbt.dateadd('month', -1, 'report_month')) }}
+
+),
+
 closures as (
 
     select
@@ -80,18 +109,18 @@ returns as (
 
 latest_closures as (
 
-    {#- each month after a closure with the latest closure before it -#}
+    {#- each written month after a closure with the latest closure before it -#}
     select
-        indexed.subscriber_id,
-        indexed.report_month,
+        written.subscriber_id,
+        written.report_month,
         max(closures.closed_month) as last_closed_month
 
-    from indexed
+    from written
     inner join closures
         on
-            indexed.subscriber_id = closures.subscriber_id
-            and indexed.report_month > closures.closed_month
-    group by indexed.subscriber_id, indexed.report_month
+            written.subscriber_id = closures.subscriber_id
+            and written.report_month > closures.closed_month
+    group by written.subscriber_id, written.report_month
 
 ),
 
@@ -100,24 +129,24 @@ sequenced as (
     {#- joins, not window functions: closures are few, and a window over every
         subscriber-month would sort the whole history by subscriber -#}
     select
-        indexed.*,
+        written.*,
         latest_closures.last_closed_month,
         returns.won_back_month,
         next_month.status as next_month_status
 
-    from indexed
+    from written
     left join latest_closures
         on
-            indexed.subscriber_id = latest_closures.subscriber_id
-            and indexed.report_month = latest_closures.report_month
+            written.subscriber_id = latest_closures.subscriber_id
+            and written.report_month = latest_closures.report_month
     left join returns
         on
             latest_closures.subscriber_id = returns.subscriber_id
             and latest_closures.last_closed_month = returns.closed_month
-    left join indexed as next_month
+    left join following as next_month
         on
-            indexed.subscriber_id = next_month.subscriber_id
-            and indexed.month_index + 1 = next_month.month_index
+            written.subscriber_id = next_month.subscriber_id
+            and written.month_index + 1 = next_month.month_index
 
 ),
 
