@@ -8,6 +8,7 @@ import sys
 # sub-command name -> module that implements it (imported only when used)
 COMMANDS = {
     "bench": "subops.bench",
+    "churn": "subops.churn",
     "generate": "subops.generate.cli",
     "load": "subops.load",
     "run": "subops.run",

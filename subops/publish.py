@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-PUBLIC_SCHEMAS = ("core", "tags", "segments", "campaigns", "kpi")
+PUBLIC_SCHEMAS = ("core", "tags", "segments", "campaigns", "kpi", "churn")
 DISPATCH_SCHEMA = "campaigns"
 DISPATCH_PREFIX = "dispatch_"
 SERVED_SCHEMAS = (*PUBLIC_SCHEMAS, "reference", "audit", "meta")

@@ -1,15 +1,13 @@
 {#- Watch groups (重点关注群): subscribers operations keep an eye on in the month.
-    - Churn warning: for now a rule, lifecycle stage at_risk, or a contract ending this
-      month or within the next watch_contract_end_months months while at least
-      watch_off_net_share of the calling circle is off-net. The churn scorecard of a later
-      issue replaces this rule by a score band.
+    - Churn warning: the churn score (models/marts/churn/churn_scores) puts the
+      subscriber-month in risk band watch_churn_risk_band.
     - Value loss: value tier high or mid_high with ARPU at least
       watch_value_loss_drop_share below its 3-month baseline, or a value tier lower than
       in the previous calendar month.
     - Unstable: stability tier low, and tenure below watch_unstable_max_tenure_months or
       an off-net share of the circle of at least watch_off_net_share.
-    A flag whose inputs are missing (no tier, empty circle, no contract) is false.
-    Thresholds: vars watch_contract_end_months, watch_off_net_share,
+    A flag whose inputs are missing (no score, no tier, empty circle) is false.
+    Thresholds: vars watch_churn_risk_band, watch_off_net_share,
     watch_value_loss_drop_share, watch_unstable_max_tenure_months. -#}
 with
 
@@ -28,6 +26,12 @@ value_tiers as (
 stability_tiers as (
 
     select * from {{ ref('tag_stability_tier') }}
+
+),
+
+churn_scores as (
+
+    select * from {{ ref('churn_scores') }}
 
 ),
 
@@ -68,9 +72,7 @@ features as (
     select
         subscriber_key,
         report_month,
-        lifecycle_stage,
         tenure_months,
-        months_to_contract_end,
         arpu_baseline_change_share,
         -- share of the calling circle on other networks; null without contacts
         off_net_contacts * 1.0
@@ -84,14 +86,7 @@ final as (
     select
         features.subscriber_key,
         features.report_month as tag_month,
-        coalesce(
-            features.lifecycle_stage = 'at_risk'
-            or (
-                features.months_to_contract_end <= {{ var('watch_contract_end_months') }}
-                and features.off_net_share >= {{ var('watch_off_net_share') }}
-            ),
-            false
-        ) as watch_churn_warning,
+        coalesce(churn_scores.risk_band = '{{ var('watch_churn_risk_band') }}', false) as watch_churn_warning,
         coalesce(
             (
                 value_tier_changes.value_tier in ('high', 'mid_high')
@@ -117,6 +112,10 @@ final as (
         on
             features.subscriber_key = stability_tiers.subscriber_key
             and features.report_month = stability_tiers.tag_month
+    left join churn_scores
+        on
+            features.subscriber_key = churn_scores.subscriber_key
+            and features.report_month = churn_scores.report_month
 
 )
 

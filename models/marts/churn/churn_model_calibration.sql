@@ -1,0 +1,78 @@
+{#- Calibration of the churn score by decile (分十等份校准), per scored month whose outcome
+    is known: decile 1 holds the tenth of subscribers with the highest score (ties broken by
+    subscriber key, so deciles are stable), with its mean predicted probability, its
+    observed churn rate next month and its lift over the month's churn rate. -#}
+with
+
+scores as (
+
+    select * from {{ ref('churn_scores') }}
+
+),
+
+labels as (
+
+    select * from {{ ref('churn_features') }}
+    where is_churned_next_month is not null
+
+),
+
+deciles as (
+
+    select
+        scores.report_month,
+        scores.churn_probability,
+        case when labels.is_churned_next_month then 1 else 0 end as churned,
+        ntile(10) over (
+            partition by scores.report_month
+            order by scores.churn_points desc, scores.subscriber_key
+        ) as risk_decile
+    from scores
+    inner join labels
+        on
+            scores.subscriber_key = labels.subscriber_key
+            and scores.report_month = labels.report_month
+
+),
+
+month_rates as (
+
+    select
+        report_month,
+        avg(churned * 1.0) as month_churn_rate
+    from deciles
+    group by report_month
+
+),
+
+by_decile as (
+
+    select
+        report_month,
+        risk_decile,
+        count(*) as subscribers,
+        sum(churned) as churners,
+        avg(churn_probability) as mean_predicted_probability,
+        avg(churned * 1.0) as observed_churn_rate
+    from deciles
+    group by report_month, risk_decile
+
+),
+
+final as (
+
+    select
+        by_decile.report_month,
+        by_decile.risk_decile,
+        by_decile.subscribers,
+        by_decile.churners,
+        cast(by_decile.mean_predicted_probability as {{ share_type() }}) as mean_predicted_probability,
+        cast(by_decile.observed_churn_rate as {{ share_type() }}) as observed_churn_rate,
+        cast(by_decile.observed_churn_rate / nullif(month_rates.month_churn_rate, 0) as {{ share_type() }}) as lift
+    from by_decile
+    inner join month_rates
+        on by_decile.report_month = month_rates.report_month
+
+)
+
+select * from final
