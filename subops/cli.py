@@ -9,6 +9,7 @@ import sys
 COMMANDS = {
     "bench": "subops.bench",
     "generate": "subops.generate.cli",
+    "ingest": "subops.ingest",
     "load": "subops.load",
     "run": "subops.run",
 }
