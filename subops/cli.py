@@ -10,6 +10,7 @@ COMMANDS = {
     "bench": "subops.bench",
     "churn": "subops.churn",
     "generate": "subops.generate.cli",
+    "ingest": "subops.ingest",
     "load": "subops.load",
     "run": "subops.run",
 }

@@ -22,7 +22,9 @@
 {%- endmacro %}
 
 {#- Per month, the valid staged bills against the lifecycle view: total_fee summed and bills
-    counted. Returns the months that differ. -#}
+    counted. Returns the months that differ. A lifecycle month without any staged bill
+    reconciles when the view has no bill in it either (0 = 0; e.g. a real data set with
+    bills for its observation month only). -#}
 {% macro lifecycle_bill_reconciliation(months) -%}
 with
 
@@ -73,10 +75,9 @@ final as (
         coalesce(staged_bills.report_month, lifecycle_bills.report_month) >= lifecycle_months.first_month
         and {{ lifecycle_reconciliation_filter('coalesce(staged_bills.report_month, lifecycle_bills.report_month)', months) }}
         and (
-            staged_bills.total_fee is null
-            or lifecycle_bills.total_fee is null
-            or staged_bills.total_fee <> lifecycle_bills.total_fee
-            or staged_bills.bill_count <> lifecycle_bills.bill_count
+            lifecycle_bills.total_fee is null
+            or coalesce(staged_bills.total_fee, 0) <> lifecycle_bills.total_fee
+            or coalesce(staged_bills.bill_count, 0) <> lifecycle_bills.bill_count
         )
 
 )
