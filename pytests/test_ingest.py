@@ -10,12 +10,8 @@ import pytest
 
 from subops.cli import main
 from subops.generate.schema import COLUMNS
-from subops.paths import PROJECT_DIR
+from subops.paths import REAL_DATA_DIR as REAL
 
-# ../shared/data/real beside the project; from a git worktree under <root>/wt/<name>, <root>/shared/data/real
-REAL = next((p for p in (PROJECT_DIR.parent / "shared" / "data" / "real",
-                         PROJECT_DIR.parent.parent / "shared" / "data" / "real") if p.is_dir()),
-            PROJECT_DIR.parent / "shared" / "data" / "real")
 IBM = REAL / "ibm_telco_customer_churn.csv"
 BIGML = [REAL / "bigml_churn_80.csv", REAL / "bigml_churn_20.csv"]
 pytestmark = pytest.mark.skipif(not (IBM.is_file() and all(p.is_file() for p in BIGML)),

@@ -29,7 +29,7 @@ from subops.parity import duckdb_digest, postgres_digest
 from subops.postgres import dbt_env, pgoptions_with_key
 from subops.postgres.server import PostgresServer, ServerUnavailable
 
-PUBLIC_MART_SCHEMAS = ("core", "tags", "segments", "campaigns", "kpi")
+PUBLIC_MART_SCHEMAS = ("core", "tags", "segments", "campaigns", "kpi", "churn")
 # Compared between the targets besides the marts (staging and audit stand in until marts land).
 INTERNAL_SCHEMAS = ("staging", "audit", "reference")
 CLOSED_SCHEMAS = ("landing", "staging", "intermediate", "audit", "reference")

@@ -35,8 +35,8 @@ SPARK_VARS = {"reject_error_share": 0.5}
 PUBLIC_MART_SCHEMAS = ("core", "tags", "segments", "campaigns", "kpi", "churn")
 INTERNAL_SCHEMAS = ("staging", "audit", "reference")
 # Re-run as a monthly build would (insert_overwrite of as_of_month and the month before):
-# the pseudonymising CRM base, the lifecycle view and the long tag table.
-INCREMENTAL = ("base_crm__subscriber_snapshots", "fct_subscriber_months", "subscriber_tags")
+# the pseudonymising CRM base and the lifecycle view.
+INCREMENTAL = ("base_crm__subscriber_snapshots", "fct_subscriber_months")
 
 
 def spark_session(work: Path, landing: Path, **extra_env):
@@ -82,7 +82,7 @@ def duckdb_reference(spark_landing, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def spark_build(java, spark_landing, duckdb_reference, tmp_path_factory):
-    """`dbt build --target spark` (seeds, models, data and unit tests), then three of the
+    """`dbt build --target spark` (seeds, models, data and unit tests), then two of the
     incremental models again, as a monthly run would (they rewrite as_of_month and the
     month before; the other incremental models use the same two macros)."""
     session = spark_session(tmp_path_factory.mktemp("spark_build"), spark_landing)

@@ -79,6 +79,9 @@ def add_parser(subparsers, name):
     parser.add_argument("--warehouse-dir", type=Path, default=DEFAULT_WAREHOUSE_DIR,
                         help="where build.duckdb, served.duckdb, exports/, reports/ and the lock "
                              "live (default: warehouse)")
+    parser.add_argument("--scorecard", default=None, metavar="NAME",
+                        help="the trained churn scorecard to apply (dbt var churn_scorecard; default: "
+                             "the project's, demo); see `subops churn train --name`")
     parser.add_argument("--suites-dir", type=Path, default=None,
                         help="expectation suites to use instead of quality/suites/ (to try new suites)")
     return parser
@@ -99,6 +102,7 @@ class Run:
     month: date | None
     full_refresh: bool
     started_at: str
+    scorecard: str | None = None  # dbt var churn_scorecard; None = the project's default
     ended_at: str | None = None
     exit_code: int | None = None
     message: str = ""
@@ -114,7 +118,7 @@ class Run:
             "month": self.month.strftime("%Y-%m") if self.month else None,
             "started_at": self.started_at, "ended_at": self.ended_at,
             "outcome": OUTCOMES.get(self.exit_code, "error"), "exit_code": self.exit_code,
-            "message": self.message, "full_refresh": self.full_refresh,
+            "message": self.message, "full_refresh": self.full_refresh, "scorecard": self.scorecard,
             "landing_dir": str(self.landing_dir),
             "row_counts": self.row_counts, "dbt_counts": self.dbt_counts,
             "expectations": self.expectations, "failed_checks": self.failed_checks,
@@ -176,7 +180,7 @@ class Lock:
 
 def _dbt_build(session: DbtSession, month: date | None, full_refresh: bool) -> tuple[int, str]:
     """Run `dbt build`, echoing its output as it comes; return (exit code, output)."""
-    variables = {"landing_dir": str(session.landing_dir)}
+    variables = {"landing_dir": str(session.landing_dir), **session.vars}
     if month:
         variables["as_of_month"] = month.isoformat()
     # Unit tests check model logic, not data: CI runs them (make test); the monthly job runs
@@ -316,7 +320,8 @@ def _execute(run: Run, pii_key: str, state: dict) -> None:
            + (f" (as_of_month {run.month.isoformat()})" if run.month else " (latest month in the landing data)")
            + (" --full-refresh" if run.full_refresh else ""))
     run_results.unlink(missing_ok=True)
-    session = DbtSession(duckdb_path=build_db, landing_dir=run.landing_dir, work_dir=work_dir)
+    session = DbtSession(duckdb_path=build_db, landing_dir=run.landing_dir, work_dir=work_dir,
+                         vars={"churn_scorecard": run.scorecard} if run.scorecard else {})
     code, output = _dbt_build(session, run.month, run.full_refresh)
     results = _read_run_results(run_results)
     state["dbt_results"] = results
@@ -444,7 +449,7 @@ def run(args) -> int:
         return EXIT_USAGE
 
     run = Run(run_id=run_id, landing_dir=landing, warehouse_dir=warehouse, month=args.month,
-              full_refresh=args.full_refresh, started_at=started_at)
+              full_refresh=args.full_refresh, started_at=started_at, scorecard=args.scorecard)
     lock = Lock(warehouse / LOCK_FILE)
     _stage(f"1/4 lock: {lock.path}")
     if not lock.acquire({"pid": os.getpid(), "run_id": run_id, "started_at": started_at,

@@ -24,18 +24,25 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 
     train = verbs.add_parser("train", help="fit the scorecard and write it as seeds")
     _common(train)
+    train.add_argument("--name", default="demo",
+                       help="the card's name in the seeds, replacing an earlier card of that name "
+                            "(default demo, the project's default var churn_scorecard)")
     train.add_argument("--scorecard-dir", type=Path, default=DEFAULT_SCORECARD_DIR,
                        help=f"where the scorecard seeds and the training summary go (default {DEFAULT_SCORECARD_DIR})")
     train.add_argument("--validation-months", type=int, default=3,
                        help="out-of-time validation: the last N labelled months (default 3); "
                             "ignored with --split-file")
-    train.add_argument("--max-bins", type=int, default=6, help="quantile bins per feature, at most (default 6)")
+    train.add_argument("--max-bins", type=int, nargs="+", default=[4, 6, 8, 10],
+                       help="bins per feature besides the missing bin, at most; several values: the one with "
+                            "the best cross-validated AUC on the training rows (default 4 6 8 10)")
+    train.add_argument("--min-bin-share", type=float, default=0.05,
+                       help="each bin holds at least this share of a feature's non-missing training rows (default 0.05)")
     train.add_argument("--l2", type=float, default=1.0, help="ridge penalty on the bin coefficients (default 1.0)")
 
     evaluate = verbs.add_parser("evaluate", help="print the backtest (and held-out metrics)")
     _common(evaluate)
     evaluate.add_argument("--scorecard-dir", type=Path, default=DEFAULT_SCORECARD_DIR,
-                          help="where the training summary is, to mark in-sample months")
+                          help="where the training summaries are (churn_scorecards.json), to mark in-sample months")
     evaluate.add_argument("--min-auc", type=float, default=None,
                           help="exit 1 when the held-out (or out-of-time) AUC is below this")
     evaluate.add_argument("--min-lift", type=float, default=None,

@@ -44,16 +44,17 @@ def labelled_rows(database: Path) -> tuple[list[str], dict[str, np.ndarray]]:
     with duckdb.connect(str(database), read_only=True) as con:
         features = feature_names(con)
         select = ", ".join(f"cast({f} as double) as {f}" for f in features)
+        # a data frame keeps nulls as NaN (fetchnumpy would fill them with zeros)
         frame = con.execute(f"""
-            select subscriber_key, report_month, cast({LABEL} as integer) as label, {select}
+            select subscriber_key, cast(report_month as varchar) as report_month,
+                   cast({LABEL} as integer) as label, {select}
             from churn.churn_features where {LABEL} is not null
-            order by report_month, subscriber_key""").fetchnumpy()
+            order by report_month, subscriber_key""").df()
     data = {
-        "keys": np.asarray(frame["subscriber_key"], dtype=object),
-        "months": np.asarray(frame["report_month"]).astype("datetime64[D]"),
-        "labels": np.asarray(frame["label"], dtype=int),
-        "matrix": np.column_stack([np.asarray(frame[f], dtype=float) for f in features])
-        if features else np.empty((len(frame["label"]), 0)),
+        "keys": frame["subscriber_key"].to_numpy(dtype=object),
+        "months": frame["report_month"].to_numpy(dtype=object),
+        "labels": frame["label"].to_numpy(dtype=int),
+        "matrix": frame[features].to_numpy(dtype=float, na_value=np.nan),
     }
     return features, data
 

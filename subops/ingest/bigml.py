@@ -23,7 +23,7 @@ PERIODS = ("day", "eve", "night")
 REQUIRED = ["Account length", "International plan", "Voice mail plan", "Number vmail messages",
             *[f"Total {p} {m}" for p in (*PERIODS, "intl") for m in ("minutes", "calls", "charge")],
             "Customer service calls", "Churn"]
-INTL_PRODUCT = "INTLCALL"    # added to seeds/reference/products.csv (vas): no seed product fitted
+INTL_PRODUCT = "INTLCALL"    # seeds/reference/products.csv, product type intl_call (has_intl_call_pack)
 VOICEMAIL_PRODUCT = "VASCLOUD"
 CONTACT_CHANNEL = "hotline"
 CONTACT_OUTCOME = "responded"  # what subops generate writes for inbound contacts

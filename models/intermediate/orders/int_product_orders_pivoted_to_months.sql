@@ -19,6 +19,7 @@
     'has_benefits_membership': "product_type = 'benefits'",
     'has_vas': "product_type = 'vas'",
     'has_data_pack': "product_type = 'data_pack'",
+    'has_intl_call_pack': "product_type = 'intl_call'",
     'has_5g_plan': "product_type in ('plan', 'converged') and network = '5g'",
 } -%}
 

@@ -25,7 +25,7 @@ deciles as (
         case when labels.is_churned_next_month then 1 else 0 end as churned,
         ntile(10) over (
             partition by scores.report_month
-            order by scores.churn_points desc, scores.subscriber_key
+            order by scores.churn_points desc, scores.subscriber_key asc
         ) as risk_decile
     from scores
     inner join labels

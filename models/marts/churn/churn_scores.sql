@@ -1,6 +1,6 @@
 {#- The churn warning (流失预警评分): every active or suspended subscriber-month scored with
-    the trained scorecard (seeds/churn/churn_scorecard.csv, written by `subops churn
-    train`). Each feature value falls in exactly one bin of its feature (a null in the
+    the trained scorecard named by var churn_scorecard (seeds/churn/churn_scorecard.csv holds
+    every trained card, each written by `subops churn train --name`). Each feature value falls in exactly one bin of its feature (a null in the
     feature's missing bin); the score is the base points plus the points of those bins, the
     probability its logistic transform (churn_points_to_double_odds points double the odds),
     the risk band from the trained cut-offs (seeds/churn/churn_risk_bands.csv). The reasons
@@ -23,27 +23,42 @@ features as (
     select * from {{ ref('churn_features') }}
     where
         {{ lifecycle_window_filter('report_month') }}
-        {%- if is_incremental() %}
-        or (
-            report_month <= {{ as_of_month() }}
-            and (
-                select count(*) from {{ this }}
-                where scorecard_id <> (select max(scorecard_id) from {{ ref('churn_risk_bands') }})
-            ) > 0
-        )
-        {%- endif %}
+    {%- if is_incremental() %}
+    or (
+        report_month <= {{ as_of_month() }}
+        and (
+            select count(*) from {{ this }} as stored_scores
+            where stored_scores.scorecard_id <> (
+                    select max(bands.scorecard_id) from {{ ref('churn_risk_bands') }} as bands
+                    where bands.scorecard_name = '{{ var('churn_scorecard') }}'
+                )
+        ) > 0
+    )
+    {%- endif %}
 
 ),
 
 scorecard as (
 
     select * from {{ ref('churn_scorecard') }}
+    where scorecard_name = '{{ var('churn_scorecard') }}'
 
 ),
 
 risk_bands as (
 
     select * from {{ ref('churn_risk_bands') }}
+    where scorecard_name = '{{ var('churn_scorecard') }}'
+
+),
+
+band_cuts as (
+
+    select
+        max(case when risk_band = 'high' then min_points end) as high_min_points,
+        max(case when risk_band = 'medium' then min_points end) as medium_min_points,
+        max(scorecard_id) as scorecard_id
+    from risk_bands
 
 ),
 
@@ -113,7 +128,7 @@ totals as (
         subscriber_key,
         report_month,
         sum(points) as feature_points,
-        count(*) as scored_features
+        cast(count(*) as {{ dbt.type_int() }}) as scored_features
     from feature_points
     group by subscriber_key, report_month
 
@@ -129,7 +144,7 @@ ranked_reasons as (
         points_above_safest,
         row_number() over (
             partition by subscriber_key, report_month
-            order by points_above_safest desc, feature_name
+            order by points_above_safest desc, feature_name asc
         ) as reason_rank
     from feature_points
 
@@ -140,11 +155,13 @@ reasons as (
     select
         subscriber_key,
         report_month,
-        {%- for rank in [1, 2, 3] %}
-        max(case when reason_rank = {{ rank }} then feature_name end) as reason_{{ rank }}_code,
-        max(case when reason_rank = {{ rank }} then bin_label end) as reason_{{ rank }}_bin,
-        max(case when reason_rank = {{ rank }} then points_above_safest end) as reason_{{ rank }}_points{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- for rank in [1, 2, 3] %}
+    max(case when reason_rank = {{ rank }} then feature_name end) as reason_{{ rank }}_code,
+    max(case when reason_rank = {{ rank }} then bin_label end) as reason_{{ rank }}_bin,
+    cast(
+        max(case when reason_rank = {{ rank }} then points_above_safest end) as {{ churn_points_type() }}
+    ) as reason_{{ rank }}_points{{ ',' if not loop.last }}
+    {%- endfor %}
     from ranked_reasons
     where reason_rank <= 3
     group by subscriber_key, report_month
@@ -174,8 +191,8 @@ final as (
             as {{ churn_probability_type() }}
         ) as churn_probability,
         case
-            when scored.churn_points >= (select min_points from risk_bands where risk_band = 'high') then 'high'
-            when scored.churn_points >= (select min_points from risk_bands where risk_band = 'medium') then 'medium'
+            when scored.churn_points >= band_cuts.high_min_points then 'high'
+            when scored.churn_points >= band_cuts.medium_min_points then 'medium'
             else 'low'
         end as risk_band,
         {%- for rank in [1, 2, 3] %}
@@ -184,12 +201,13 @@ final as (
         reasons.reason_{{ rank }}_points,
         {%- endfor %}
         scored.scored_features,
-        (select max(scorecard_id) from risk_bands) as scorecard_id
+        band_cuts.scorecard_id
     from scored
     inner join reasons
         on
             scored.subscriber_key = reasons.subscriber_key
             and scored.report_month = reasons.report_month
+    cross join band_cuts
 
 )
 

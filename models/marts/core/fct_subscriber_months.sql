@@ -35,7 +35,7 @@
 ] -%}
 {%- set holding_flags = [
     'has_broadband', 'has_family_plan', 'has_converged_bundle', 'has_vnet', 'has_contract',
-    'has_benefits_membership', 'has_vas', 'has_data_pack', 'has_5g_plan',
+    'has_benefits_membership', 'has_vas', 'has_data_pack', 'has_intl_call_pack', 'has_5g_plan',
 ] -%}
 {%- set contact_counts = [
     'outbound_touch_count', 'sms_touch_count', 'outbound_call_touch_count', 'app_push_touch_count',
