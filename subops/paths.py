@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import os
-
-# The dbt project this package drives; SUBOPS_PROJECT_DIR points it at a copy (the tests
-# train scorecards into one, leaving the checkout's seeds alone).
-PROJECT_DIR = Path(os.environ.get("SUBOPS_PROJECT_DIR") or Path(__file__).resolve().parent.parent)
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
 DEFAULT_WAREHOUSE_DIR = PROJECT_DIR / "warehouse"
