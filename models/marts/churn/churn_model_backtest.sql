@@ -1,7 +1,8 @@
 {#- How well the churn score ranked next month's churners (流失预警回测), per scored month
     whose outcome is known: ROC AUC (the chance that a churner scored above a stayer, ties
     counting half), Gini = 2 AUC - 1, and the lift of the top decile (its churn rate over
-    the month's). Months the scorecard was trained on are in-sample; `subops churn
+    the month's). Counts are exact; ratios are divided as doubles (churn_ratio), the same
+    bits on every target. Months the scorecard was trained on are in-sample; `subops churn
     evaluate` marks them from the training summary. -#}
 with
 
@@ -95,13 +96,15 @@ final as (
         month_totals.report_month,
         month_totals.scored_subscribers,
         month_totals.churners,
-        cast(month_totals.churners * 1.0 / month_totals.scored_subscribers as {{ share_type() }}) as churn_rate,
         cast(
-            month_totals.concordant_pairs * 1.0 / nullif(month_totals.churners * month_totals.stayers, 0)
+            {{ churn_ratio('month_totals.churners', 'month_totals.scored_subscribers') }} as {{ share_type() }}
+        ) as churn_rate,
+        cast(
+            {{ churn_ratio('month_totals.concordant_pairs', 'month_totals.churners * month_totals.stayers') }}
             as {{ share_type() }}
         ) as auc,
         cast(
-            2.0 * month_totals.concordant_pairs / nullif(month_totals.churners * month_totals.stayers, 0) - 1
+            2 * {{ churn_ratio('month_totals.concordant_pairs', 'month_totals.churners * month_totals.stayers') }} - 1
             as {{ share_type() }}
         ) as gini,
         top_deciles.top_decile_churn_rate,

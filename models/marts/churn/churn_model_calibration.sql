@@ -39,7 +39,7 @@ month_rates as (
 
     select
         report_month,
-        avg(churned * 1.0) as month_churn_rate
+        {{ churn_ratio('sum(churned)', 'count(*)') }} as month_churn_rate
     from deciles
     group by report_month
 
@@ -52,8 +52,8 @@ by_decile as (
         risk_decile,
         count(*) as subscribers,
         sum(churned) as churners,
-        avg(churn_probability) as mean_predicted_probability,
-        avg(churned * 1.0) as observed_churn_rate
+        {{ churn_ratio('sum(churn_probability)', 'count(*)') }} as mean_predicted_probability,
+        {{ churn_ratio('sum(churned)', 'count(*)') }} as observed_churn_rate
     from deciles
     group by report_month, risk_decile
 
