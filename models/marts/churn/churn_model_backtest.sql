@@ -1,8 +1,8 @@
 {#- How well the churn score ranked next month's churners (流失预警回测), per scored month
     whose outcome is known: ROC AUC (the chance that a churner scored above a stayer, ties
     counting half), Gini = 2 AUC - 1, and the lift of the top decile (its churn rate over
-    the month's). Counts are exact; ratios are divided as doubles (churn_ratio), the same
-    bits on every target. Months the scorecard was trained on are in-sample; `subops churn
+    the month's). Counts are exact; ratios are doubles (churn_ratio), the same bits on every
+    target (a ratio rounded to decimals can round a tie like 0.0014875 apart). Months the scorecard was trained on are in-sample; `subops churn
     evaluate` marks them from the training summary. -#}
 with
 
@@ -73,7 +73,8 @@ month_totals as (
         sum(churners + stayers) as scored_subscribers,
         sum(churners) as churners,
         sum(stayers) as stayers,
-        sum(churners * (stayers_scored_lower + 0.5 * stayers)) as concordant_pairs
+        sum(churners * (stayers_scored_lower + 0.5 * stayers)) as concordant_pairs,
+        sum(churners) * sum(stayers) as pairs
     from stayers_below
     group by report_month
 
@@ -96,17 +97,9 @@ final as (
         month_totals.report_month,
         month_totals.scored_subscribers,
         month_totals.churners,
-        cast(
-            {{ churn_ratio('month_totals.churners', 'month_totals.scored_subscribers') }} as {{ share_type() }}
-        ) as churn_rate,
-        cast(
-            {{ churn_ratio('month_totals.concordant_pairs', 'month_totals.churners * month_totals.stayers') }}
-            as {{ share_type() }}
-        ) as auc,
-        cast(
-            2 * {{ churn_ratio('month_totals.concordant_pairs', 'month_totals.churners * month_totals.stayers') }} - 1
-            as {{ share_type() }}
-        ) as gini,
+        {{ churn_ratio('month_totals.churners', 'month_totals.scored_subscribers') }} as churn_rate,
+        {{ churn_ratio('month_totals.concordant_pairs', 'month_totals.pairs') }} as auc,
+        2 * {{ churn_ratio('month_totals.concordant_pairs', 'month_totals.pairs') }} - 1 as gini,
         top_deciles.top_decile_churn_rate,
         top_deciles.top_decile_lift
     from month_totals

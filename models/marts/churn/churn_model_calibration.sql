@@ -66,9 +66,9 @@ final as (
         by_decile.risk_decile,
         by_decile.subscribers,
         by_decile.churners,
-        cast(by_decile.mean_predicted_probability as {{ share_type() }}) as mean_predicted_probability,
-        cast(by_decile.observed_churn_rate as {{ share_type() }}) as observed_churn_rate,
-        cast(by_decile.observed_churn_rate / nullif(month_rates.month_churn_rate, 0) as {{ share_type() }}) as lift
+        by_decile.mean_predicted_probability,
+        by_decile.observed_churn_rate,
+        by_decile.observed_churn_rate / nullif(month_rates.month_churn_rate, 0) as lift
     from by_decile
     inner join month_rates
         on by_decile.report_month = month_rates.report_month
