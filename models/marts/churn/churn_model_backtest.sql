@@ -2,40 +2,20 @@
     whose outcome is known: ROC AUC (the chance that a churner scored above a stayer, ties
     counting half), Gini = 2 AUC - 1, and the lift of the top decile (its churn rate over
     the month's). Counts are exact; ratios are doubles (churn_ratio), the same bits on every
-    target (a ratio rounded to decimals can round a tie like 0.0014875 apart). Months the scorecard was trained on are in-sample; `subops churn
-    evaluate` marks them from the training summary. -#}
+    target (a ratio rounded to decimals can round a tie like 0.0014875 apart). Months the
+    scorecard was trained on are in-sample; `subops churn evaluate` marks them from the
+    training summary. -#}
 with
 
-scores as (
+outcomes as (
 
-    select * from {{ ref('churn_scores') }}
-
-),
-
-labels as (
-
-    select * from {{ ref('churn_features') }}
-    where is_churned_next_month is not null
+    select * from {{ ref('int_churn_scores_joined_to_outcomes') }}
 
 ),
 
 calibration as (
 
     select * from {{ ref('churn_model_calibration') }}
-
-),
-
-outcomes as (
-
-    select
-        scores.report_month,
-        scores.churn_points,
-        case when labels.is_churned_next_month then 1 else 0 end as churned
-    from scores
-    inner join labels
-        on
-            scores.subscriber_key = labels.subscriber_key
-            and scores.report_month = labels.report_month
 
 ),
 

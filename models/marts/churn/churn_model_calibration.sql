@@ -4,34 +4,23 @@
     observed churn rate next month and its lift over the month's churn rate. -#}
 with
 
-scores as (
+outcomes as (
 
-    select * from {{ ref('churn_scores') }}
-
-),
-
-labels as (
-
-    select * from {{ ref('churn_features') }}
-    where is_churned_next_month is not null
+    select * from {{ ref('int_churn_scores_joined_to_outcomes') }}
 
 ),
 
 deciles as (
 
     select
-        scores.report_month,
-        scores.churn_probability,
-        case when labels.is_churned_next_month then 1 else 0 end as churned,
+        report_month,
+        churn_probability,
+        churned,
         ntile(10) over (
-            partition by scores.report_month
-            order by scores.churn_points desc, scores.subscriber_key asc
+            partition by report_month
+            order by churn_points desc, subscriber_key asc
         ) as risk_decile
-    from scores
-    inner join labels
-        on
-            scores.subscriber_key = labels.subscriber_key
-            and scores.report_month = labels.report_month
+    from outcomes
 
 ),
 
