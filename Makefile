@@ -33,8 +33,13 @@ run: setup demo-data
 lint: setup
 	$(BIN)/sqlfluff lint models analyses tests snapshots
 
+# Two workers, one test file each at a time (a file's fixtures are built once). The two
+# longest files (Spark, PostgreSQL) start first on separate workers: pytests/conftest.py
+# orders them, and --no-loadscope-reorder keeps that order.
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
+
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint pytest
 
