@@ -195,7 +195,9 @@ trended as (
         count(data_mb) over baseline_months as dou_baseline_months,
         max(active_days) over previous_month as active_days_prev_month,
         sum(active_days) over baseline_months as active_days_baseline_sum,
-        count(active_days) over baseline_months as active_days_baseline_months
+        count(active_days) over baseline_months as active_days_baseline_months,
+        sum(dropped_calls) over baseline_months as dropped_calls_baseline_sum,
+        count(dropped_calls) over baseline_months as dropped_calls_baseline_months
 
     from joined
     window
@@ -240,7 +242,8 @@ changed as (
         {{ lifecycle_mean('active_days_baseline_sum', 'active_days_baseline_months') }} as active_days_baseline_3m,
         {{ lifecycle_share(
             'active_days * active_days_baseline_months - active_days_baseline_sum', 'active_days_baseline_sum'
-        ) }} as active_days_baseline_change_share
+        ) }} as active_days_baseline_change_share,
+        {{ lifecycle_mean('dropped_calls_baseline_sum', 'dropped_calls_baseline_months') }} as dropped_calls_baseline_3m
 
     from trended
 
@@ -313,6 +316,7 @@ final as (
         {{ metric }}_baseline_3m,
         {{ metric }}_baseline_change_share,
         {%- endfor %}
+        dropped_calls_baseline_3m,
         cast(circle_size as {{ dbt.type_int() }}) as circle_size,
         cast(on_net_contacts as {{ dbt.type_int() }}) as on_net_contacts,
         cast(off_net_contacts as {{ dbt.type_int() }}) as off_net_contacts,

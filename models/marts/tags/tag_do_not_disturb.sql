@@ -26,31 +26,36 @@ indexed as (
 
 ),
 
-complaint_histories as (
+harassment_months as (
 
     select
-        *,
-        -- the latest month up to this one with a marketing-harassment complaint
-        max(case when has_harassment_complaint then month_index end) over (
-            partition by subscriber_key order by month_index
-            rows between unbounded preceding and current row
-        ) as last_harassment_month_index
+        subscriber_key,
+        month_index
     from indexed
+    where has_harassment_complaint
+
+),
+
+recently_harassed as (
+
+    {{ months_with_recent_event('indexed', 'harassment_months', var('dnd_harassment_lookback_months')) }}
 
 ),
 
 flagged as (
 
     select
-        subscriber_key,
-        report_month as tag_month,
-        not has_marketing_consent as dnd_no_consent,
-        is_dnd_registered as dnd_registered,
-        coalesce(
-            month_index - last_harassment_month_index < {{ var('dnd_harassment_lookback_months') }}, false
-        ) as dnd_harassment_complaint,
-        risk_flag != 'none' as dnd_fraud_risk
-    from complaint_histories
+        indexed.subscriber_key,
+        indexed.report_month as tag_month,
+        not indexed.has_marketing_consent as dnd_no_consent,
+        indexed.is_dnd_registered as dnd_registered,
+        recently_harassed.subscriber_key is not null as dnd_harassment_complaint,
+        indexed.risk_flag != 'none' as dnd_fraud_risk
+    from indexed
+    left join recently_harassed
+        on
+            indexed.subscriber_key = recently_harassed.subscriber_key
+            and indexed.month_index = recently_harassed.month_index
 
 ),
 

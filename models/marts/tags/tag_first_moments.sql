@@ -11,46 +11,36 @@ subscriber_months as (
 
 ),
 
-histories as (
+firsts as (
 
+    {#- each subscriber's first month in the view and of each use: one aggregate pass
+        over the history instead of a window sorted by subscriber. "No use before m" and
+        "first use in m" both read as first_..._month = m, whatever came after m. -#}
     select
         subscriber_key,
-        report_month as tag_month,
-        tenure_months,
-        coalesce(data_5g_mb, 0) > 0 as uses_5g,
-        coalesce(roaming_minutes, 0) > 0 as roams,
-        coalesce(vas_events, 0) > 0 as uses_vas,
-        coalesce(has_broadband, false) as holds_broadband,
-        count(*) over (
-            partition by subscriber_key order by report_month
-            rows between unbounded preceding and 1 preceding
-        ) as earlier_months,
-        max(case when coalesce(data_5g_mb, 0) > 0 then 1 else 0 end) over (
-            partition by subscriber_key order by report_month
-            rows between unbounded preceding and 1 preceding
-        ) as used_5g_before,
-        max(case when coalesce(roaming_minutes, 0) > 0 then 1 else 0 end) over (
-            partition by subscriber_key order by report_month
-            rows between unbounded preceding and 1 preceding
-        ) as roamed_before,
-        max(case when coalesce(vas_events, 0) > 0 then 1 else 0 end) over (
-            partition by subscriber_key order by report_month
-            rows between unbounded preceding and 1 preceding
-        ) as used_vas_before,
-        max(case when has_broadband then 1 else 0 end) over (
-            partition by subscriber_key order by report_month
-            rows between unbounded preceding and 1 preceding
-        ) as held_broadband_before
+        min(report_month) as first_month,
+        min(case when coalesce(data_5g_mb, 0) > 0 then report_month end) as first_5g_month,
+        min(case when coalesce(roaming_minutes, 0) > 0 then report_month end) as first_roaming_month,
+        min(case when coalesce(vas_events, 0) > 0 then report_month end) as first_vas_month,
+        min(case when has_broadband then report_month end) as first_broadband_month
     from subscriber_months
+    group by subscriber_key
 
 ),
 
 known as (
 
     select
-        *,
-        earlier_months > 0 or tenure_months = 0 as has_known_history
-    from histories
+        subscriber_months.subscriber_key,
+        subscriber_months.report_month as tag_month,
+        firsts.first_5g_month,
+        firsts.first_roaming_month,
+        firsts.first_vas_month,
+        firsts.first_broadband_month,
+        firsts.first_month < subscriber_months.report_month
+        or subscriber_months.tenure_months = 0 as has_known_history
+    from subscriber_months
+    inner join firsts on subscriber_months.subscriber_key = firsts.subscriber_key
 
 ),
 
@@ -59,11 +49,11 @@ final as (
     select
         subscriber_key,
         tag_month,
-        case when has_known_history then uses_5g and coalesce(used_5g_before, 0) = 0 end as moment_first_5g,
-        case when has_known_history then roams and coalesce(roamed_before, 0) = 0 end as moment_first_roaming,
-        case when has_known_history then uses_vas and coalesce(used_vas_before, 0) = 0 end as moment_first_vas,
+        case when has_known_history then coalesce(first_5g_month = tag_month, false) end as moment_first_5g,
+        case when has_known_history then coalesce(first_roaming_month = tag_month, false) end as moment_first_roaming,
+        case when has_known_history then coalesce(first_vas_month = tag_month, false) end as moment_first_vas,
         case
-            when has_known_history then holds_broadband and coalesce(held_broadband_before, 0) = 0
+            when has_known_history then coalesce(first_broadband_month = tag_month, false)
         end as moment_first_broadband
     from known
 

@@ -36,18 +36,19 @@ indexed as (
 
 ),
 
-complaint_histories as (
+network_complaint_months as (
 
     select
         subscriber_key,
-        report_month,
-        month_index,
-        -- the latest month up to this one with a network complaint
-        max(case when has_network_complaint then month_index end) over (
-            partition by subscriber_key order by month_index
-            rows between unbounded preceding and current row
-        ) as last_network_complaint_month_index
+        month_index
     from indexed
+    where has_network_complaint
+
+),
+
+recent_network_complaints as (
+
+    {{ months_with_recent_event('indexed', 'network_complaint_months', var('persona_complaint_lookback_months')) }}
 
 ),
 
@@ -67,11 +68,7 @@ final as (
             ),
             false
         ) as persona_price_sensitive,
-        coalesce(
-            complaint_histories.month_index - complaint_histories.last_network_complaint_month_index
-            < {{ var('persona_complaint_lookback_months') }},
-            false
-        )
+        recent_network_complaints.subscriber_key is not null
         or coalesce(subscriber_months.dropped_calls, 0) >= {{ var('persona_dropped_calls') }}
             as persona_experience_sensitive,
         coalesce(subscriber_months.has_benefits_membership, false)
@@ -80,10 +77,10 @@ final as (
             and coalesce(subscriber_months.vas_events, 0) >= {{ var('persona_vas_events') }}
         ) as persona_benefits_dependent
     from subscriber_months
-    inner join complaint_histories
+    left join recent_network_complaints
         on
-            subscriber_months.subscriber_key = complaint_histories.subscriber_key
-            and subscriber_months.report_month = complaint_histories.report_month
+            subscriber_months.subscriber_key = recent_network_complaints.subscriber_key
+            and subscriber_months.report_month = recent_network_complaints.report_month
     left join products on subscriber_months.plan_id = products.product_id
 
 )

@@ -51,19 +51,31 @@ ranked_value_tiers as (
 
 ),
 
-value_tier_changes as (
+previous_value_tiers as (
 
     select
         subscriber_key,
-        tag_month,
-        value_tier,
-        value_tier_rank,
-        max(value_tier_rank) over (
-            partition by subscriber_key
-            order by {{ dbt.datediff("cast('2000-01-01' as date)", 'tag_month', 'month') }}
-            range between 1 preceding and 1 preceding
-        ) as previous_value_tier_rank
+        cast({{ dbt.dateadd('month', 1, 'tag_month') }} as date) as following_month,
+        value_tier_rank
     from ranked_value_tiers
+
+),
+
+value_tier_changes as (
+
+    {#- the previous calendar month's tier by a join on the month after it: a window would
+        sort every subscriber's history, the join lets a month filter reach both sides -#}
+    select
+        ranked_value_tiers.subscriber_key,
+        ranked_value_tiers.tag_month,
+        ranked_value_tiers.value_tier,
+        ranked_value_tiers.value_tier_rank,
+        previous_value_tiers.value_tier_rank as previous_value_tier_rank
+    from ranked_value_tiers
+    left join previous_value_tiers
+        on
+            ranked_value_tiers.subscriber_key = previous_value_tiers.subscriber_key
+            and ranked_value_tiers.tag_month = previous_value_tiers.following_month
 
 ),
 
