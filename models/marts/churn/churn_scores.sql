@@ -1,13 +1,15 @@
 {#- The churn warning (流失预警评分): every active or suspended subscriber-month scored with
     the trained scorecard named by var churn_scorecard (seeds/churn/churn_scorecard.csv holds
-    every trained card, each written by `subops churn train --name`). Each feature value falls in exactly one bin of its feature (a null in the
-    feature's missing bin); the score is the base points plus the points of those bins, the
-    probability its logistic transform (churn_points_to_double_odds points double the odds),
-    the risk band from the trained cut-offs (seeds/churn/churn_risk_bands.csv). The reasons
-    are the three features whose bins added most points above that feature's safest bin.
-    Plain joins and window functions: the same model on every target. Incremental by month
-    like the lifecycle view; when the scorecard changes (a new scorecard_id from the trainer)
-    the next build rescores every month, so scores and backtest always come from one card. -#}
+    every trained card, each written by `subops churn train --name`). Each feature value
+    falls in exactly one bin of its feature (a null in the feature's missing bin); the score
+    is the base points plus the points of those bins, the probability its logistic
+    transform (churn_points_to_double_odds points double the odds), the risk band from the
+    trained cut-offs (seeds/churn/churn_risk_bands.csv). The reasons are the three features
+    whose bins added most points above that feature's safest bin. The card's bins become
+    CASE expressions (macros/churn/churn_scorecard_bins.sql): one pass over the features,
+    no join to the bins, no sort; the same model on every target. Incremental by month like
+    the lifecycle view; when the scorecard changes (a new scorecard_id from the trainer) the
+    next build rescores every month, so scores and backtest always come from one card. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -15,6 +17,23 @@
     partition_by=lifecycle_partition_by('report_month'),
     on_schema_change='fail',
 ) }}
+
+{%- set bins = churn_scorecard_bins(var('churn_scorecard')) -%}
+{%- set base_points = bins | selectattr('feature_name', 'equalto', '(base)') | map(attribute='points') | list -%}
+{#- no bins only at parse time or in the linter: churn_scorecard_bins() stops a build without them -#}
+{%- set base = base_points[0] if base_points else '0' -%}
+{#- the scored features in name order (ties between reasons go to the first name) -#}
+{%- set scored = [] -%}
+{%- for feature in churn_features() | sort -%}
+{%- set feature_bins = bins | selectattr('feature_name', 'equalto', feature) | list -%}
+{%- if feature_bins -%}
+        {%- do scored.append({
+            'name': feature, 'bins': feature_bins,
+            'safest_points': feature_bins | map(attribute='points') | map('float') | min,
+        }) -%}
+{%- endif -%}
+{%- endfor %}
+-- depends_on: {{ ref('churn_scorecard') }}
 
 with
 
@@ -38,13 +57,6 @@ features as (
 
 ),
 
-scorecard as (
-
-    select * from {{ ref('churn_scorecard') }}
-    where scorecard_name = '{{ var('churn_scorecard') }}'
-
-),
-
 risk_bands as (
 
     select * from {{ ref('churn_risk_bands') }}
@@ -62,152 +74,140 @@ band_cuts as (
 
 ),
 
-base_points as (
+binned as (
 
-    select points from scorecard
-    where feature_name = '(base)'
-
-),
-
-safest_bins as (
-
-    select
-        feature_name,
-        min(points) as safest_points
-    from scorecard
-    group by feature_name
-
-),
-
-feature_values as (
-
-    {%- for feature in churn_features() %}
+    {#- each feature's bin: its points and label, and its points above the feature's safest bin -#}
     select
         subscriber_key,
         report_month,
-        '{{ feature }}' as feature_name,
-        {{ feature }} as feature_value
-    from features
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+    {%- for feature in scored %}
+    case
+        {%- for bin in feature.bins %}
+        when {{ churn_bin_condition(feature.name, bin) }} then {{ bin.points }}
+        {%- endfor %}
+    end as points__{{ feature.name }},
+    case
+        {%- for bin in feature.bins %}
+        when {{ churn_bin_condition(feature.name, bin) }} then '{{ bin.bin_label | replace("'", "''") }}'
+        {%- endfor %}
+    end as bin__{{ feature.name }}{{ ',' if not loop.last }}
     {%- endfor %}
-
-),
-
-feature_points as (
-
-    select
-        feature_values.subscriber_key,
-        feature_values.report_month,
-        feature_values.feature_name,
-        scorecard.bin_label,
-        scorecard.points,
-        scorecard.points - safest_bins.safest_points as points_above_safest
-    from feature_values
-    inner join scorecard
-        on
-            feature_values.feature_name = scorecard.feature_name
-            and (
-                (feature_values.feature_value is null and scorecard.is_missing_bin)
-                or (
-                    feature_values.feature_value is not null
-                    and not scorecard.is_missing_bin
-                    and (scorecard.lower_bound is null or feature_values.feature_value >= scorecard.lower_bound)
-                    and (scorecard.upper_bound is null or feature_values.feature_value < scorecard.upper_bound)
-                )
-            )
-    inner join safest_bins
-        on feature_values.feature_name = safest_bins.feature_name
+    from features
 
 ),
 
 totals as (
 
     select
-        subscriber_key,
-        report_month,
-        sum(points) as feature_points,
-        cast(count(*) as {{ dbt.type_int() }}) as scored_features
-    from feature_points
-    group by subscriber_key, report_month
+        *,
+        {%- for feature in scored %}
+        points__{{ feature.name }} - ({{ feature.safest_points }}) as above__{{ feature.name }},
+        {%- endfor %}
+        {%- for feature in scored %}
+        coalesce(points__{{ feature.name }}, 0){{ ' +' if not loop.last }}
+        {%- endfor %} as feature_points,
+        {%- for feature in scored %}
+        case when points__{{ feature.name }} is null then 0 else 1 end{{ ' +' if not loop.last }}
+        {%- endfor %} as scored_features
+    from binned
 
 ),
 
-ranked_reasons as (
+{#- reasons: the three features whose bins added most points above their safest bin;
+    each rank takes the largest of the features the ranks before it did not take, and
+    of equal points the first feature by name -#}
+{%- set taken = [] %}
+{%- for rank in [1, 2, 3] %}
+{#- per feature: the conditions that no earlier rank took it -#}
+{%- set not_taken = {} -%}
+{%- for feature in scored -%}
+{%- do not_taken.update({feature.name: []}) -%}
+{%- for code in taken -%}
+{%- do not_taken[feature.name].append('reason_' ~ code ~ "_code <> '" ~ feature.name ~ "'") -%}
+{%- endfor -%}
+{%- endfor %}
+
+reason_{{ rank }} as (
 
     select
-        subscriber_key,
-        report_month,
-        feature_name,
-        bin_label,
-        points_above_safest,
-        row_number() over (
-            partition by subscriber_key, report_month
-            order by points_above_safest desc, feature_name asc
-        ) as reason_rank
-    from feature_points
+        *,
+    {%- if scored | length == 1 %}
+        above__{{ scored[0].name }} as reason_{{ rank }}_max
+        {%- else %}
+    greatest(
+        {%- for feature in scored %}
+        {%- if taken %}
+        case
+            when
+                {{ not_taken[feature.name] | join('\n                and ') }}
+                then above__{{ feature.name }}
+        end
+        {%- else %}
+        above__{{ feature.name }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as reason_{{ rank }}_max
+    {%- endif %}
+    from {{ 'totals' if rank == 1 else 'reason_' ~ (rank - 1) ~ '_named' }}
 
 ),
 
-reasons as (
+reason_{{ rank }}_named as (
 
     select
-        subscriber_key,
-        report_month,
-    {%- for rank in [1, 2, 3] %}
-    max(case when reason_rank = {{ rank }} then feature_name end) as reason_{{ rank }}_code,
-    max(case when reason_rank = {{ rank }} then bin_label end) as reason_{{ rank }}_bin,
-    cast(
-        max(case when reason_rank = {{ rank }} then points_above_safest end) as {{ churn_points_type() }}
-    ) as reason_{{ rank }}_points{{ ',' if not loop.last }}
-    {%- endfor %}
-    from ranked_reasons
-    where reason_rank <= 3
-    group by subscriber_key, report_month
+        *,
+        case
+            {%- for feature in scored %}
+            when
+                above__{{ feature.name }} = reason_{{ rank }}_max
+                {%- for code in taken %}
+                and reason_{{ code }}_code <> '{{ feature.name }}'
+                {%- endfor %}
+                then '{{ feature.name }}'
+            {%- endfor %}
+        end as reason_{{ rank }}_code
+    from reason_{{ rank }}
 
 ),
-
-scored as (
-
-    select
-        totals.subscriber_key,
-        totals.report_month,
-        totals.scored_features,
-        cast(base_points.points + totals.feature_points as {{ churn_points_type() }}) as churn_points
-    from totals
-    cross join base_points
-
-),
+{%- do taken.append(rank) %}
+{%- endfor %}
 
 final as (
 
     select
-        scored.subscriber_key,
-        scored.report_month,
-        scored.churn_points,
+        reason_3_named.subscriber_key,
+        reason_3_named.report_month,
+        cast(({{ base }}) + reason_3_named.feature_points as {{ churn_points_type() }}) as churn_points,
         cast(
-            1.0 / (1.0 + exp(-1.0 * scored.churn_points * ln(2.0) / {{ var('churn_points_to_double_odds') }}))
+            1.0 / (
+                1.0 + exp(
+                    -1.0 * (({{ base }}) + reason_3_named.feature_points)
+                    * ln(2.0) / {{ var('churn_points_to_double_odds') }}
+                )
+            )
             as {{ churn_probability_type() }}
         ) as churn_probability,
         case
-            when scored.churn_points >= band_cuts.high_min_points then 'high'
-            when scored.churn_points >= band_cuts.medium_min_points then 'medium'
+            when ({{ base }}) + reason_3_named.feature_points >= band_cuts.high_min_points
+                then 'high'
+            when ({{ base }}) + reason_3_named.feature_points >= band_cuts.medium_min_points
+                then 'medium'
             else 'low'
         end as risk_band,
         {%- for rank in [1, 2, 3] %}
-        reasons.reason_{{ rank }}_code,
-        reasons.reason_{{ rank }}_bin,
-        reasons.reason_{{ rank }}_points,
+        reason_3_named.reason_{{ rank }}_code,
+        case reason_3_named.reason_{{ rank }}_code
+            {%- for feature in scored %}
+            when '{{ feature.name }}' then reason_3_named.bin__{{ feature.name }}
+            {%- endfor %}
+        end as reason_{{ rank }}_bin,
+        cast(reason_3_named.reason_{{ rank }}_max as {{ churn_points_type() }}) as reason_{{ rank }}_points,
         {%- endfor %}
-        scored.scored_features,
+        cast(reason_3_named.scored_features as {{ dbt.type_int() }}) as scored_features,
         band_cuts.scorecard_id
-    from scored
-    inner join reasons
-        on
-            scored.subscriber_key = reasons.subscriber_key
-            and scored.report_month = reasons.report_month
+    from reason_3_named
     cross join band_cuts
+    where reason_3_named.scored_features > 0
 
 )
 
