@@ -1,6 +1,16 @@
 {#- Value-tier migration matrix (价值迁移矩阵): per month, how many subscribers moved from
     each value tier of the month before to each tier of this month. Joiners come from
-    'none', leavers go to 'none', so every row of the month before is accounted for. -#}
+    'none', leavers go to 'none', so every row of the month before is accounted for.
+    Incremental by month: a build counts the months it writes from their segments and
+    those of the month before the first of them. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='migration_month',
+    partition_by=lifecycle_partition_by('migration_month'),
+    on_schema_change='fail',
+) }}
+
 with
 
 tiers as (
@@ -10,6 +20,7 @@ tiers as (
         segment_month,
         value_tier
     from {{ ref('segment_strategy') }}
+    where {{ lifecycle_window_filter('segment_month', lookback_months=1) }}
 
 ),
 
