@@ -17,7 +17,7 @@ def test_bench_measures_full_incremental_and_floor(tmp_path, capsys):
     report = json.loads(report_file.read_text())
 
     stages = {stage["name"]: stage for stage in report["stages"]}
-    assert set(stages) == {"full", "incremental", "floor"}
+    assert set(stages) == {"full", "incremental", "lifecycle_month", "tags_segments_month", "floor"}
     for stage in stages.values():
         assert stage["ok"] and stage["seconds"] > 0 and stage["peak_memory_mb"] > 50
     assert stages["floor"]["detail"]["usage_rows"] == report["tier"]["rows"]["usage_daily"]
@@ -27,8 +27,12 @@ def test_bench_measures_full_incremental_and_floor(tmp_path, capsys):
     assert len(report["slowest"]) == 5
     assert report["usage_rollup_rows_per_second"]["build"] > 0
     assert set(report["ratios"]) == {"build/floor", "incremental/full"}
-    for heading in ("stage", "time per layer", "five slowest", "usage roll-up rows/s", "ratios: build/floor"):
+    for heading in ("stage", "time per layer", "five slowest", "usage roll-up rows/s", "ratios: build/floor",
+                    "targets", "lifecycle_month wall s"):
         assert heading in printed
+    checks = {check["what"]: check for check in report["targets"]}
+    assert checks["full wall s"]["measured"] == stages["full"]["seconds"]
+    assert checks["full wall s"]["met"] == (stages["full"]["seconds"] <= 300)
 
 
 def test_bench_reuses_a_generated_tier(tmp_path, capsys):

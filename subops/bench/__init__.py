@@ -5,6 +5,9 @@ One run measures, on one tier of generated data (N subscribers x M months):
   incremental  dbt build of the latest month again, incremental: the same work as a newly
                landed month (that month and the one before are replaced; the tables that
                are not incremental are rebuilt)
+  lifecycle_month, tags_segments_month
+               the same month again, one slice of the project at a time (selectors.yml):
+               the lifecycle view with what it reads, then the tags and segments
   floor        the same heavy scans and aggregations as plain DuckDB SQL without dbt
                (subops/bench/floor.py: the daily-usage roll-up and the lifecycle join)
   postgres     (--postgres) `subops load` and the same full build on a private PostgreSQL
@@ -32,6 +35,12 @@ BENCH_KEY = "bench-key-not-a-secret"
 DEFAULT_WORK_DIR = PROJECT_DIR / "warehouse" / "bench"
 DEFAULT_DATA_DIR = PROJECT_DIR / "data" / "bench"
 MEMORY_LIMIT = "12GB"  # the DuckDB memory_limit of profiles.yml, for the floor as well
+# One-month slices built on their own after the incremental stage: stage -> dbt selector.
+MONTH_SLICES = {"lifecycle_month": "lifecycle_month", "tags_segments_month": "tags_and_segments"}
+# This machine's targets (2 cores, 24 GiB, 1M subscribers x 12 months): stage -> max seconds.
+TARGET_SECONDS = {"full": 300, "incremental": 60, "lifecycle_month": 60, "tags_segments_month": 60}
+TARGET_PEAK_MB = 12 * 1024
+TARGET_BUILD_FLOOR = 2.0
 USAGE_ROLLUP_MODELS = ("base_usage__usage_month_sums", "base_usage__usage_day_repeats",
                        "int_usage_days_aggregated_to_months")
 
@@ -80,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_incremental and full.ok:
         stages.append(dbt_stage("incremental", session, "build"))
         results["incremental"] = read_run_results(session)
+        # the same month again, one slice at a time (selectors.yml): what issues 3 and 4 time
+        for name, selector in MONTH_SLICES.items():
+            stages.append(dbt_stage(name, session, "build", "--selector", selector))
     stages.append(floor_stage(landing, work))
     if args.postgres:
         stages.extend(postgres_stages(session, landing, work))
@@ -239,7 +251,27 @@ def build_report(args, landing: Path, stages: list[Stage], results: dict) -> dic
     ratios["incremental/full"] = ratio("incremental", "full")
     ratios["postgres/duckdb"] = ratio("postgres_full", "full")
     report["ratios"] = {k: v for k, v in ratios.items() if v is not None}
+    report["targets"] = target_checks(stages, report["ratios"])
     return report
+
+
+def target_checks(stages: list[Stage], ratios: dict) -> list[dict]:
+    """Each measured figure against its target (wall seconds, peak memory, build/floor)."""
+    checks = []
+    for stage in stages:
+        if stage.ok and stage.name in TARGET_SECONDS:
+            checks.append({"what": f"{stage.name} wall s", "measured": stage.seconds,
+                           "target": f"<= {TARGET_SECONDS[stage.name]}",
+                           "met": stage.seconds <= TARGET_SECONDS[stage.name]})
+    dbt_stages = [stage for stage in stages if stage.ok and not stage.name.startswith(("floor", "postgres"))]
+    if dbt_stages:
+        peak = max(stage.peak_memory_mb for stage in dbt_stages)
+        checks.append({"what": "peak MiB of the DuckDB stages", "measured": peak,
+                       "target": f"<= {TARGET_PEAK_MB}", "met": peak <= TARGET_PEAK_MB})
+    if "build/floor" in ratios:
+        checks.append({"what": "build/floor", "measured": ratios["build/floor"],
+                       "target": f"<= {TARGET_BUILD_FLOOR}", "met": ratios["build/floor"] <= TARGET_BUILD_FLOOR})
+    return checks
 
 
 def layer_table(full: list[dict], incremental: list[dict] | None) -> list[dict]:
@@ -280,4 +312,9 @@ def render(report: dict) -> str:
                   + ", floor " + (f"{rps['floor']:,}" if rps["floor"] else "-")]
     if report["ratios"]:
         lines += ["", "ratios: " + ", ".join(f"{k} {v}" for k, v in report["ratios"].items())]
+    if report.get("targets"):
+        lines += ["", "targets (1M subscribers x 12 months on 2 cores, 24 GiB)"]
+        for check in report["targets"]:
+            lines.append(f"  {check['what']:<34}{check['measured']:>10}  target {check['target']:<8}"
+                         f"{'met' if check['met'] else 'NOT met'}")
     return "\n".join(lines)
