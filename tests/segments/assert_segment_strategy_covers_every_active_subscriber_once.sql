@@ -1,4 +1,5 @@
--- Every active or suspended subscriber of a month has exactly one segment row with a strategy.
+-- Every active or suspended subscriber of a month has exactly one segment row with a strategy
+-- (the months a build writes; every month on --full-refresh).
 with
 
 subscribers as (
@@ -7,7 +8,7 @@ subscribers as (
         report_month,
         count(*) as active_subscribers
     from {{ ref('fct_subscriber_months') }}
-    where status in ('active', 'suspended')
+    where status in ('active', 'suspended') and {{ lifecycle_test_window_filter('report_month') }}
     group by report_month
 
 ),
@@ -20,6 +21,7 @@ segments as (
         count(distinct subscriber_key) as segmented_subscribers,
         sum(case when strategy_code is null then 1 else 0 end) as rows_without_strategy
     from {{ ref('segment_strategy') }}
+    where {{ lifecycle_test_window_filter('segment_month') }}
     group by segment_month
 
 ),
