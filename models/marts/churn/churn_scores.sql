@@ -109,7 +109,7 @@ totals as (
         {%- for feature in scored %}
         case when points__{{ feature.name }} is null then 0 else 1 end{{ ' +' if not loop.last }}
         {%- endfor %} as scored_features
-    from binned
+    from binned{{ optimization_fence() }}
 
 ),
 
@@ -148,7 +148,7 @@ reason_{{ rank }} as (
         {%- endfor %}
     ) as reason_{{ rank }}_max
     {%- endif %}
-    from {{ 'totals' if rank == 1 else 'reason_' ~ (rank - 1) ~ '_named' }}
+    from {{ 'totals' if rank == 1 else 'reason_' ~ (rank - 1) ~ '_named' }}{{ optimization_fence() }}
 
 ),
 
@@ -166,7 +166,7 @@ reason_{{ rank }}_named as (
                 then '{{ feature.name }}'
             {%- endfor %}
         end as reason_{{ rank }}_code
-    from reason_{{ rank }}
+    from reason_{{ rank }}{{ optimization_fence() }}
 
 ),
 {%- do taken.append(rank) %}
