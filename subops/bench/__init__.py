@@ -315,6 +315,6 @@ def render(report: dict) -> str:
     if report.get("targets"):
         lines += ["", "targets (1M subscribers x 12 months on 2 cores, 24 GiB)"]
         for check in report["targets"]:
-            lines.append(f"  {check['what']:<34}{check['measured']:>10}  target {check['target']:<8}"
+            lines.append(f"  {check['what']:<34}{check['measured']:>10}  target {check['target']:<9} "
                          f"{'met' if check['met'] else 'NOT met'}")
     return "\n".join(lines)
