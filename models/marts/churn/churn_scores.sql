@@ -76,7 +76,7 @@ band_cuts as (
 
 binned as (
 
-    {#- each feature's bin: its points and label, and its points above the feature's safest bin -#}
+    {#- each feature's bin: its points and its label -#}
     select
         subscriber_key,
         report_month,
@@ -103,9 +103,10 @@ totals as (
         {%- for feature in scored %}
         points__{{ feature.name }} - ({{ feature.safest_points }}) as above__{{ feature.name }},
         {%- endfor %}
+        ({{ base }})
         {%- for feature in scored %}
-        coalesce(points__{{ feature.name }}, 0){{ ' +' if not loop.last }}
-        {%- endfor %} as feature_points,
+        + coalesce(points__{{ feature.name }}, 0)
+        {%- endfor %} as total_points,
         {%- for feature in scored %}
         case when points__{{ feature.name }} is null then 0 else 1 end{{ ' +' if not loop.last }}
         {%- endfor %} as scored_features
@@ -160,8 +161,8 @@ reason_{{ rank }}_named as (
             {%- for feature in scored %}
             when
                 above__{{ feature.name }} = reason_{{ rank }}_max
-                {%- for code in taken %}
-                and reason_{{ code }}_code <> '{{ feature.name }}'
+                {%- for condition in not_taken[feature.name] %}
+                and {{ condition }}
                 {%- endfor %}
                 then '{{ feature.name }}'
             {%- endfor %}
@@ -177,20 +178,20 @@ final as (
     select
         reason_3_named.subscriber_key,
         reason_3_named.report_month,
-        cast(({{ base }}) + reason_3_named.feature_points as {{ churn_points_type() }}) as churn_points,
+        cast(reason_3_named.total_points as {{ churn_points_type() }}) as churn_points,
         cast(
             1.0 / (
                 1.0 + exp(
-                    -1.0 * (({{ base }}) + reason_3_named.feature_points)
+                    -1.0 * reason_3_named.total_points
                     * ln(2.0) / {{ var('churn_points_to_double_odds') }}
                 )
             )
             as {{ churn_probability_type() }}
         ) as churn_probability,
         case
-            when ({{ base }}) + reason_3_named.feature_points >= band_cuts.high_min_points
+            when reason_3_named.total_points >= band_cuts.high_min_points
                 then 'high'
-            when ({{ base }}) + reason_3_named.feature_points >= band_cuts.medium_min_points
+            when reason_3_named.total_points >= band_cuts.medium_min_points
                 then 'medium'
             else 'low'
         end as risk_band,
