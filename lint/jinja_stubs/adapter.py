@@ -1,11 +1,11 @@
 """Stand-in for dbt's `adapter`: a dispatched project macro renders as a neutral expression,
-a dispatched clause that is empty on DuckDB as nothing."""
+a dispatched clause as what it renders on DuckDB."""
 
-EMPTY_ON_DUCKDB = {"optimization_fence"}
+CLAUSES_ON_DUCKDB = {"optimization_fence": "", "not_materialized": "not materialized"}
 
 
 def dispatch(macro_name, macro_namespace=None):
     def render(*args, **kwargs):
-        return "" if macro_name in EMPTY_ON_DUCKDB else f"{macro_name}_expression"
+        return CLAUSES_ON_DUCKDB.get(macro_name, f"{macro_name}_expression")
 
     return render

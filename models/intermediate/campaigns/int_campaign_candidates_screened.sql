@@ -49,7 +49,7 @@ dnd_tags as (
 
 ),
 
-subscriber_months as (
+subscriber_months as {{ not_materialized() }} (
 
     select
         subscriber_id,

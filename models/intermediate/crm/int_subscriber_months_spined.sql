@@ -17,7 +17,7 @@
 
 with
 
-snapshots as (
+snapshots as {{ not_materialized() }} (
 
     select * from {{ ref('stg_crm__subscriber_snapshots') }}
 
@@ -30,7 +30,7 @@ landed as (
 
 ),
 
-indexed as (
+indexed as {{ not_materialized() }} (
 
     select
         subscriber_id,

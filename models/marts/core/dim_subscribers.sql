@@ -3,7 +3,7 @@
     roll them back), its first and last month and how often it closed. -#}
 with
 
-snapshots as (
+snapshots as {{ not_materialized() }} (
 
     select * from {{ ref('stg_crm__subscriber_snapshots') }}
 

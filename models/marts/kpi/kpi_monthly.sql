@@ -18,7 +18,7 @@
 
 with
 
-subscriber_months as (
+subscriber_months as {{ not_materialized() }} (
 
     select * from {{ ref('fct_subscriber_months') }}
     where {{ lifecycle_window_filter('report_month', lookback_months=1) }}

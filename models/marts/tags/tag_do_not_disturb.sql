@@ -12,7 +12,7 @@ subscriber_months as (
 
 ),
 
-indexed as (
+indexed as {{ not_materialized() }} (
 
     select
         subscriber_key,

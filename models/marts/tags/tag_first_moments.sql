@@ -5,7 +5,7 @@
     landed data is unknown (null rather than wrong). -#}
 with
 
-subscriber_months as (
+subscriber_months as {{ not_materialized() }} (
 
     select * from {{ ref('fct_subscriber_months') }}
 

@@ -13,7 +13,7 @@
     persona_complaint_lookback_months, persona_dropped_calls, persona_vas_events. -#}
 with
 
-subscriber_months as (
+subscriber_months as {{ not_materialized() }} (
 
     select * from {{ ref('fct_subscriber_months') }}
 
@@ -25,7 +25,7 @@ products as (
 
 ),
 
-indexed as (
+indexed as {{ not_materialized() }} (
 
     select
         subscriber_key,
