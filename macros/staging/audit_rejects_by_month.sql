@@ -29,7 +29,7 @@ final as (
 
     select
         judged.*,
-        coalesce(cast(judged.{{ month_column }} as {{ dbt.type_string() }}), 'undated') as audit_partition
+        {{ landing_month_partition('judged.' ~ month_column) }} as audit_partition
     from judged
 
 )

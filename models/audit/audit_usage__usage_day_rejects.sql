@@ -72,7 +72,7 @@ final as (
 
     select
         rejects.*,
-        coalesce(cast(rejects.usage_month as {{ dbt.type_string() }}), 'undated') as audit_partition
+        {{ landing_month_partition('rejects.usage_month') }} as audit_partition
     from rejects
 
 )

@@ -1,3 +1,15 @@
+{#- Every landed bill row, typed and judged: reject_reason is null for a valid row.
+    Stored by month (macros/staging/landing_month_partitions.sql); the dedup needs
+    only the months a build judges, as its key is (subscriber, bill month). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='bill_partition',
+    partition_by=lifecycle_partition_by('bill_partition'),
+    on_schema_change='append_new_columns',
+) }}
+
+{%- set first_written_month = lifecycle_first_written_month() %}
 {%- set fee_columns = [
     'total_fee', 'plan_fee', 'voice_fee', 'data_fee', 'sms_fee',
     'vas_fee', 'roaming_fee', 'discount_fee', 'paid_fee', 'arrears_fee',
@@ -10,6 +22,7 @@ with
 source as (
 
     select * from {{ source('billing', 'bills') }}
+    {{ landing_rows_from_month('bill_month', first_written_month) }}
 
 ),
 
@@ -86,7 +99,8 @@ final as (
         {{ fee }},
         {%- endfor %}
         {{ reject_columns() }},
-        _landing_file
+        _landing_file,
+        {{ landing_month_partition('bill_month') }} as bill_partition
 
     from judged
 

@@ -16,6 +16,8 @@
     built from this very model. -#}
 {%- set first_written_month = lifecycle_stored_first_written_month(this, 'snapshot_month') %}
 
+{#- identifier -> its keyed pseudonym -#}
+{%- set pseudonymised_columns = {'subscriber_id': 'subscriber_key', 'msisdn': 'msisdn_key', 'cert_id': 'cert_key'} -%}
 {%- set typed_columns = {
     'snapshot_month': 'date',
     'birth_date': 'date',
@@ -31,14 +33,10 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select * from {{ source('crm', 'subscribers') }}
-    {%- if first_written_month is not none %}
-    where
-        {{ dbt.safe_cast('snapshot_month', 'date') }} is null
-        or {{ dbt.safe_cast('snapshot_month', 'date') }} >= {{ first_written_month }}
-    {%- endif %}
+    {{ landing_rows_from_month('snapshot_month', first_written_month) }}
 
 ),
 
@@ -49,7 +47,7 @@ plans as (
 
 ),
 
-normalised as (
+normalised as {{ not_materialized() }} (
 
     select
         _landing_file,
@@ -120,6 +118,22 @@ checked as (
 
 ),
 
+{% for column, key in pseudonymised_columns.items() -%}
+{{ key }}s as (
+
+    {#- each value hashed once: a subscriber's identifiers repeat in every month. The
+        landing rows are read again for this column (source and normalised are inlined),
+        not copied whole for every reader. -#}
+    select
+        {{ column }},
+        {{ pseudonymise(column) }} as {{ key }}
+    from normalised
+    where {{ column }} is not null
+    group by {{ column }}
+
+),
+
+{% endfor -%}
 judged as (
 
     select
@@ -129,17 +143,30 @@ judged as (
 
 ),
 
+keyed as (
+
+    select
+        judged.*,
+        subscriber_keys.subscriber_key,
+        msisdn_keys.msisdn_key,
+        cert_keys.cert_key
+    from judged
+    {% for column, key in pseudonymised_columns.items() -%}
+    left join {{ key }}s on judged.{{ column }} = {{ key }}s.{{ column }}
+    {% endfor %}
+),
+
 final as (
 
     select
         snapshot_month,
         subscriber_id,
-        {{ pseudonymise('subscriber_id') }} as subscriber_key,
-        {{ pseudonymise('msisdn') }} as msisdn_key,
+        subscriber_key,
+        msisdn_key,
         case
             when {{ regexp_full_match('msisdn', '1[3-9][0-9]{9}') }} then {{ mask_msisdn('msisdn') }}
         end as msisdn_masked,
-        {{ pseudonymise('cert_id') }} as cert_key,
+        cert_key,
         gender,
         {{ date_part_int('month', 'birth_date') }} as birth_month,
         {{ date_part_int('day', 'birth_date') }} as birth_day,
@@ -162,9 +189,9 @@ final as (
         dnd_flag as is_dnd_registered,
         {{ reject_columns() }},
         _landing_file,
-        coalesce(cast(snapshot_month as {{ dbt.type_string() }}), 'undated') as snapshot_partition
+        {{ landing_month_partition('snapshot_month') }} as snapshot_partition
 
-    from judged
+    from keyed
 
 )
 

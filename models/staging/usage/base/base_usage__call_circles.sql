@@ -1,3 +1,15 @@
+{#- Every landed calling-circle row, typed and judged: reject_reason is null for a valid row.
+    Stored by month (macros/staging/landing_month_partitions.sql); the dedup needs
+    only the months a build judges, as its key is (subscriber, circle month). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=lifecycle_incremental_strategy(),
+    unique_key='circle_partition',
+    partition_by=lifecycle_partition_by('circle_partition'),
+    on_schema_change='append_new_columns',
+) }}
+
+{%- set first_written_month = lifecycle_first_written_month() %}
 {%- set typed_columns = {
     'month': 'date',
     'circle_size': dbt.type_int(),
@@ -10,6 +22,7 @@ with
 source as (
 
     select * from {{ source('usage', 'circles_monthly') }}
+    {{ landing_rows_from_month('month', first_written_month) }}
 
 ),
 
@@ -84,7 +97,8 @@ final as (
         on_net_contacts,
         off_net_contacts,
         {{ reject_columns() }},
-        _landing_file
+        _landing_file,
+        {{ landing_month_partition('month') }} as circle_partition
 
     from judged
 
