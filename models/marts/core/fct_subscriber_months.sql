@@ -25,6 +25,9 @@
     'dou': {'column': 'data_mb', 'type': volume_type()},
     'active_days': {'column': 'active_days', 'type': dbt.type_int()},
 } -%}
+{#- The measures with a baseline: the trended ones and dropped calls. -#}
+{%- set baseline_measures = {'dropped_calls': 'dropped_calls'} -%}
+{%- for metric, trend in trends.items() -%}{%- do baseline_measures.update({metric: trend.column}) -%}{%- endfor -%}
 {%- set fee_columns = [
     'total_fee', 'plan_fee', 'voice_fee', 'data_fee', 'sms_fee', 'vas_fee',
     'roaming_fee', 'discount_fee', 'paid_fee', 'arrears_fee',
@@ -47,13 +50,24 @@
     'complaint_marketing_harassment_count', 'complaint_product_count', 'complaint_fraud_count',
     'complaint_other_count', 'open_complaint_count', 'unresolved_complaint_count',
 ] -%}
-{%- set first_written_month = lifecycle_first_written_month() -%}
 
 with
 
 spine as (
 
     select * from {{ ref('int_subscriber_months_spined') }}
+    where {{ lifecycle_window_filter('report_month') }}
+
+),
+
+{# the months written and the baseline months before them, for the trended measures only #}
+baseline_spine as (
+
+    select
+        subscriber_id,
+        report_month,
+        month_index
+    from {{ ref('int_subscriber_months_spined') }}
     where {{ lifecycle_window_filter('report_month', lookback_months=baseline_months) }}
 
 ),
@@ -97,6 +111,69 @@ complaints as (
 
     select * from {{ ref('int_complaints_aggregated_to_months') }}
     where {{ lifecycle_window_filter('complaint_month') }}
+
+),
+
+measures as (
+
+    select
+        baseline_spine.subscriber_id,
+        baseline_spine.report_month,
+        baseline_spine.month_index,
+        coalesce(bills.total_fee, 0) as total_fee,
+        coalesce(monthly_usage.voice_out_minutes, 0) + coalesce(monthly_usage.voice_in_minutes, 0) as voice_minutes,
+        coalesce(monthly_usage.data_mb, 0) as data_mb,
+        coalesce(monthly_usage.active_days, 0) as active_days,
+        coalesce(monthly_usage.dropped_calls, 0) as dropped_calls
+
+    from baseline_spine
+    left join monthly_usage
+        on
+            baseline_spine.subscriber_id = monthly_usage.subscriber_id
+            and baseline_spine.report_month = monthly_usage.usage_month
+    left join bills
+        on
+            baseline_spine.subscriber_id = bills.subscriber_id
+            and baseline_spine.report_month = bills.bill_month
+
+),
+
+trended as (
+
+    {#- each written month's previous month and baseline months, joined by month index:
+        months are indexed, so month_index - k is k calendar months before, and a month
+        the subscriber was absent in is simply not there. Joins, not a window frame: the
+        window sorted every subscriber's months and cost four times as much. A sum over
+        no months is 0 here (null from a window); its mean and shares are null either way,
+        as they divide by the month count or by the sum. -#}
+    select
+        written.subscriber_id,
+        written.report_month,
+        {%- for metric, column in baseline_measures.items() %}
+        {%- if metric in trends %}
+        month_minus_1.{{ column }} as {{ metric }}_prev_month,
+        {%- endif %}
+        (
+            {%- for k in range(1, baseline_months + 1) %}
+            {{ '+ ' if not loop.first }}coalesce(month_minus_{{ k }}.{{ column }}, 0)
+            {%- endfor %}
+        ) as {{ metric }}_baseline_sum,
+        {%- endfor %}
+        {#- the baseline months the subscriber was there in (a measure is never null then) #}
+        (
+            {%- for k in range(1, baseline_months + 1) %}
+            {{ '+ ' if not loop.first }}case when month_minus_{{ k }}.subscriber_id is null then 0 else 1 end
+            {%- endfor %}
+        ) as baseline_month_count
+
+    from measures as written
+    {% for k in range(1, baseline_months + 1) -%}
+    left join measures as month_minus_{{ k }}
+        on
+            written.subscriber_id = month_minus_{{ k }}.subscriber_id
+            and written.month_index - {{ k }} = month_minus_{{ k }}.month_index
+    {% endfor -%}
+    where {{ lifecycle_window_filter('written.report_month') }}
 
 ),
 
@@ -148,9 +225,23 @@ joined as (
         coalesce(complaints.{{ column }}, 0) as {{ column }},
         {%- endfor %}
         complaints.worst_complaint_severity,
-        complaints.avg_satisfaction_score
+        complaints.avg_satisfaction_score,
+        trended.arpu_prev_month,
+        trended.arpu_baseline_sum,
+        trended.mou_prev_month,
+        trended.mou_baseline_sum,
+        trended.dou_prev_month,
+        trended.dou_baseline_sum,
+        trended.active_days_prev_month,
+        trended.active_days_baseline_sum,
+        trended.dropped_calls_baseline_sum,
+        trended.baseline_month_count
 
     from spine
+    inner join trended
+        on
+            spine.subscriber_id = trended.subscriber_id
+            and spine.report_month = trended.report_month
     left join monthly_usage
         on
             spine.subscriber_id = monthly_usage.subscriber_id
@@ -178,42 +269,6 @@ joined as (
 
 ),
 
-trended as (
-
-    {#- months are indexed, so a frame of N preceding is the N calendar months before; a
-        month the subscriber was absent in is simply not there -#}
-    select
-        *,
-        max(total_fee) over previous_month as arpu_prev_month,
-        sum(total_fee) over baseline_months as arpu_baseline_sum,
-        count(total_fee) over baseline_months as arpu_baseline_months,
-        max(voice_minutes) over previous_month as mou_prev_month,
-        sum(voice_minutes) over baseline_months as mou_baseline_sum,
-        count(voice_minutes) over baseline_months as mou_baseline_months,
-        max(data_mb) over previous_month as dou_prev_month,
-        sum(data_mb) over baseline_months as dou_baseline_sum,
-        count(data_mb) over baseline_months as dou_baseline_months,
-        max(active_days) over previous_month as active_days_prev_month,
-        sum(active_days) over baseline_months as active_days_baseline_sum,
-        count(active_days) over baseline_months as active_days_baseline_months,
-        sum(dropped_calls) over baseline_months as dropped_calls_baseline_sum,
-        count(dropped_calls) over baseline_months as dropped_calls_baseline_months
-
-    from joined
-    window
-        previous_month as (
-            partition by subscriber_id
-            order by month_index
-            range between 1 preceding and 1 preceding
-        ),
-        baseline_months as (
-            partition by subscriber_id
-            order by month_index
-            range between {{ baseline_months }} preceding and 1 preceding
-        )
-
-),
-
 changed as (
 
     {#- a share is the change relative to the earlier value (-0.3 = fell by 30%), null when
@@ -223,29 +278,29 @@ changed as (
         *,
         total_fee - arpu_prev_month as arpu_mom_change,
         {{ lifecycle_share('total_fee - arpu_prev_month', 'arpu_prev_month') }} as arpu_mom_change_share,
-        {{ lifecycle_mean('arpu_baseline_sum', 'arpu_baseline_months') }} as arpu_baseline_3m,
-        {{ lifecycle_share('total_fee * arpu_baseline_months - arpu_baseline_sum', 'arpu_baseline_sum') }}
+        {{ lifecycle_mean('arpu_baseline_sum', 'baseline_month_count') }} as arpu_baseline_3m,
+        {{ lifecycle_share('total_fee * baseline_month_count - arpu_baseline_sum', 'arpu_baseline_sum') }}
             as arpu_baseline_change_share,
         voice_minutes - mou_prev_month as mou_mom_change,
         {{ lifecycle_share('voice_minutes - mou_prev_month', 'mou_prev_month') }} as mou_mom_change_share,
-        {{ lifecycle_mean('mou_baseline_sum', 'mou_baseline_months') }} as mou_baseline_3m,
-        {{ lifecycle_share('voice_minutes * mou_baseline_months - mou_baseline_sum', 'mou_baseline_sum') }}
+        {{ lifecycle_mean('mou_baseline_sum', 'baseline_month_count') }} as mou_baseline_3m,
+        {{ lifecycle_share('voice_minutes * baseline_month_count - mou_baseline_sum', 'mou_baseline_sum') }}
             as mou_baseline_change_share,
         data_mb - dou_prev_month as dou_mom_change,
         {{ lifecycle_share('data_mb - dou_prev_month', 'dou_prev_month') }} as dou_mom_change_share,
-        {{ lifecycle_mean('dou_baseline_sum', 'dou_baseline_months') }} as dou_baseline_3m,
-        {{ lifecycle_share('data_mb * dou_baseline_months - dou_baseline_sum', 'dou_baseline_sum') }}
+        {{ lifecycle_mean('dou_baseline_sum', 'baseline_month_count') }} as dou_baseline_3m,
+        {{ lifecycle_share('data_mb * baseline_month_count - dou_baseline_sum', 'dou_baseline_sum') }}
             as dou_baseline_change_share,
         active_days - active_days_prev_month as active_days_mom_change,
         {{ lifecycle_share('active_days - active_days_prev_month', 'active_days_prev_month') }}
             as active_days_mom_change_share,
-        {{ lifecycle_mean('active_days_baseline_sum', 'active_days_baseline_months') }} as active_days_baseline_3m,
+        {{ lifecycle_mean('active_days_baseline_sum', 'baseline_month_count') }} as active_days_baseline_3m,
         {{ lifecycle_share(
-            'active_days * active_days_baseline_months - active_days_baseline_sum', 'active_days_baseline_sum'
+            'active_days * baseline_month_count - active_days_baseline_sum', 'active_days_baseline_sum'
         ) }} as active_days_baseline_change_share,
-        {{ lifecycle_mean('dropped_calls_baseline_sum', 'dropped_calls_baseline_months') }} as dropped_calls_baseline_3m
+        {{ lifecycle_mean('dropped_calls_baseline_sum', 'baseline_month_count') }} as dropped_calls_baseline_3m
 
-    from trended
+    from joined
 
 ),
 
@@ -340,9 +395,6 @@ final as (
         is_churned_next_month
 
     from staged
-    {%- if first_written_month is not none %}
-    where report_month >= {{ first_written_month }}
-    {%- endif %}
 
 )
 
