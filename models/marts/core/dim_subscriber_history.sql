@@ -43,32 +43,21 @@ flagged as (
 
 ),
 
-numbered as (
-
-    select
-        *,
-        sum(is_new_version) over (
-            partition by subscriber_id
-            order by snapshot_month
-            rows between unbounded preceding and current row
-        ) as version_number
-
-    from flagged
-
-),
-
 versions as (
 
+    {#- a version is the snapshot it starts in: plan_id and status are the same in every
+        month of it (both are required in a valid snapshot). Numbering only these rows
+        sorts far fewer than a running count over every snapshot. -#}
     select
         subscriber_id,
         subscriber_key,
-        version_number,
+        row_number() over (partition by subscriber_id order by snapshot_month) as version_number,
         plan_id,
         status,
-        min(snapshot_month) as valid_from_month
+        snapshot_month as valid_from_month
 
-    from numbered
-    group by subscriber_id, subscriber_key, version_number, plan_id, status
+    from flagged
+    where is_new_version = 1
 
 ),
 
