@@ -10,6 +10,10 @@ from pathlib import Path
 
 from subops.paths import PROJECT_DIR
 
+# What a production build leaves out: unit tests check model logic, not data, so CI runs
+# them (make test) and the monthly job, like dbt's advice for production, does not.
+PRODUCTION_EXCLUDES = ("--exclude-resource-type", "unit_test")
+
 
 @dataclass
 class DbtSession:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from subops.dbt import DbtSession
+from subops.dbt import PRODUCTION_EXCLUDES, DbtSession
 from subops.paths import DEFAULT_LANDING_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_DIR
 
 EXIT_OK = 0
@@ -183,9 +183,8 @@ def _dbt_build(session: DbtSession, month: date | None, full_refresh: bool) -> t
     variables = {"landing_dir": str(session.landing_dir), **session.vars}
     if month:
         variables["as_of_month"] = month.isoformat()
-    # Unit tests check model logic, not data: CI runs them (make test); the monthly job runs
-    # every model, seed and data test, as dbt recommends for production builds.
-    command = [str(Path(sys.executable).parent / "dbt"), "build", "--exclude-resource-type", "unit_test",
+    # every model, seed and data test; no unit tests (PRODUCTION_EXCLUDES)
+    command = [str(Path(sys.executable).parent / "dbt"), "build", *PRODUCTION_EXCLUDES,
                "--target", session.target, "--vars", json.dumps(variables)]
     if full_refresh:
         command.append("--full-refresh")
