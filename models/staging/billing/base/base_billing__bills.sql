@@ -9,7 +9,9 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{%- set first_written_month = lifecycle_first_written_month() %}
+-- as_of_month defaults to the latest CRM snapshot month
+-- depends_on: {{ ref('stg_crm__subscriber_snapshots') }}
+{% set first_written_month = lifecycle_first_written_month() %}
 {%- set fee_columns = [
     'total_fee', 'plan_fee', 'voice_fee', 'data_fee', 'sms_fee',
     'vas_fee', 'roaming_fee', 'discount_fee', 'paid_fee', 'arrears_fee',
@@ -28,7 +30,7 @@ source as (
 
 subscribers as (
 
-    select distinct subscriber_id from {{ ref('stg_crm__subscriber_snapshots') }}
+    select subscriber_id from {{ ref('stg_crm__known_subscribers') }}
 
 ),
 

@@ -10,7 +10,7 @@ source as (
 
 subscribers as (
 
-    select distinct subscriber_id from {{ ref('stg_crm__subscriber_snapshots') }}
+    select subscriber_id from {{ ref('stg_crm__known_subscribers') }}
 
 ),
 

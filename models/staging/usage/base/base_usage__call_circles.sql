@@ -9,7 +9,9 @@
     on_schema_change='append_new_columns',
 ) }}
 
-{%- set first_written_month = lifecycle_first_written_month() %}
+-- as_of_month defaults to the latest CRM snapshot month
+-- depends_on: {{ ref('stg_crm__subscriber_snapshots') }}
+{% set first_written_month = lifecycle_first_written_month() %}
 {%- set typed_columns = {
     'month': 'date',
     'circle_size': dbt.type_int(),
@@ -28,7 +30,7 @@ source as (
 
 subscribers as (
 
-    select distinct subscriber_id from {{ ref('stg_crm__subscriber_snapshots') }}
+    select subscriber_id from {{ ref('stg_crm__known_subscribers') }}
 
 ),
 
