@@ -25,8 +25,10 @@ repeated_months as (
 
 usage_days as (
 
+    {#- their rows judged here, not read from base_usage__usage_days: that would judge
+        every row of the months before the join kept these few -#}
     select usage_days.*
-    from {{ ref('base_usage__usage_days') }} as usage_days
+    from ({{ usage_days_judged(of_subscribers='repeated_months') }}) as usage_days
     inner join repeated_months
         on
             usage_days.subscriber_id = repeated_months.subscriber_id
