@@ -35,4 +35,5 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('audit_partition') }}
 {%- endmacro %}

@@ -39,3 +39,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('bill_month') }}

@@ -191,3 +191,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('report_month') }}

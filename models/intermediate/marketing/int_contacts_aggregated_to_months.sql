@@ -54,3 +54,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('contact_month') }}

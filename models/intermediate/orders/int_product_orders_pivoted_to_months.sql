@@ -81,3 +81,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('holding_month') }}

@@ -113,3 +113,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('complaint_month') }}

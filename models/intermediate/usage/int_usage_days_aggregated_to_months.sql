@@ -68,3 +68,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('usage_month') }}

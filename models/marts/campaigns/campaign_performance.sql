@@ -358,3 +358,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('campaign_month') }}

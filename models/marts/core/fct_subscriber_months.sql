@@ -332,7 +332,7 @@ staged as (
 
 ),
 
-final as (
+final as {{ computed_before_sort() }} (
 
     select
         subscriber_key,
@@ -399,3 +399,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('report_month') }}

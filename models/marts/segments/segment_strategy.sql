@@ -86,3 +86,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('segment_month') }}

@@ -43,3 +43,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('mix_month') }}

@@ -78,3 +78,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('migration_month') }}

@@ -109,3 +109,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('bill_partition') }}

@@ -196,3 +196,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('snapshot_partition') }}

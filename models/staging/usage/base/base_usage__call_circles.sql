@@ -107,3 +107,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('circle_partition') }}

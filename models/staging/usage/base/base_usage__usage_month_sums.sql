@@ -36,3 +36,4 @@ final as (
 )
 
 select * from final
+{{ stored_in_month_order('usage_month') }}

@@ -1,0 +1,35 @@
+{#- Written after the final select of a model that is incremental by month:
+    `select * from final {{ stored_in_month_order('report_month') }}`.
+
+    DuckDB keeps each column's min and max per row group (zone maps), and a checkpoint
+    rewrites every row group a delete touched. Rows stored in month order fill row groups
+    of one month each, so a monthly build's delete of its months drops whole row groups
+    instead of rewriting the whole table (at 1M subscribers that rewrite cost ~9 s per
+    wide table after a --full-refresh), and a month-window read skips the row groups of
+    other months. PostgreSQL and Spark (month partitions) keep their own layout. -#}
+{% macro stored_in_month_order(month_column) -%}
+    {{ return(adapter.dispatch('stored_in_month_order', 'subscriber_ops')(month_column)) }}
+{%- endmacro %}
+
+{% macro default__stored_in_month_order(month_column) -%}
+{%- endmacro %}
+
+{% macro duckdb__stored_in_month_order(month_column) -%}
+    order by {{ month_column }}
+{%- endmacro %}
+
+{#- Written between the name and the body of the CTE a wide model's sort reads:
+    `final as {{ computed_before_sort() }} (`. On DuckDB the CTE is computed whole first,
+    so the joins' hash tables are gone before the sort needs the memory (the lifecycle
+    view at 1M subscribers ran out of 12 GB sorting straight out of its joins; fenced it
+    peaks at 11.8 GB and costs ~6% more). -#}
+{% macro computed_before_sort() -%}
+    {{ return(adapter.dispatch('computed_before_sort', 'subscriber_ops')()) }}
+{%- endmacro %}
+
+{% macro default__computed_before_sort() -%}
+{%- endmacro %}
+
+{% macro duckdb__computed_before_sort() -%}
+    {{ return('materialized') }}
+{%- endmacro %}
