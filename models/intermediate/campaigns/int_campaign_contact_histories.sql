@@ -111,4 +111,3 @@ final as (
 )
 
 select * from final
-{{ stored_in_month_order('campaign_month') }}

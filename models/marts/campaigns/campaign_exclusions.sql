@@ -48,4 +48,3 @@ final as (
 )
 
 select * from final
-{{ stored_in_month_order('campaign_month') }}

@@ -39,4 +39,3 @@ final as (
 )
 
 select * from final
-{{ stored_in_month_order('tag_month') }}
