@@ -8,10 +8,11 @@
     wide table after a --full-refresh), and a month-window read skips the row groups of
     other months. PostgreSQL and Spark (month partitions) keep their own layout.
 
-    Used by the lifecycle inputs (staging, audit, roll-ups), the lifecycle view, the wide
-    tag table, segments, churn and KPIs, all measured at 1M subscribers x 12 months. Not
-    by subscriber_tags, whose sort of every tag row ran out of 12 GB there, nor yet by
-    the campaign models, which have not been measured with it at that tier. -#}
+    Used by the lifecycle inputs (staging, audit, roll-ups), the lifecycle view, segments,
+    churn and KPIs, all measured at 1M subscribers x 12 months. Not by the tag tables:
+    at that tier the sort of subscriber_tags ran out of 12 GB, and so did that of
+    subscriber_tags_wide while other models ran beside it; nor yet by the campaign
+    models, which have not been measured with it at that tier. -#}
 {% macro stored_in_month_order(month_column) -%}
     {{ return(adapter.dispatch('stored_in_month_order', 'subscriber_ops')(month_column)) }}
 {%- endmacro %}

@@ -60,4 +60,3 @@ final as (
 )
 
 select * from final
-{{ stored_in_month_order('tag_month') }}
