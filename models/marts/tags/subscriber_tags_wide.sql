@@ -1,7 +1,8 @@
 {#- One row per subscriber-month in the lifecycle view with one column per registered
     tag code, and the score column of a tag that has one, for BI. Its columns follow the
     registry, so it has no enforced contract: a new family adds columns here without
-    editing this model. subscriber_tags (long) is unpivoted from it. -#}
+    editing this model. subscriber_tags (long) is unpivoted from it. The families are
+    joined on a compact key (macros/cross_db/compact_join_key.sql). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -26,6 +27,7 @@ subscriber_months as (
 
     select
         subscriber_key,
+        {{ compact_join_key('subscriber_key') }} as join_key,
         report_month as tag_month
     from {{ ref('fct_subscriber_months') }}
     where {{ lifecycle_window_filter('report_month') }}
@@ -35,7 +37,10 @@ subscriber_months as (
 {% for family in families %}
 {{ family }} as (
 
-    select * from {{ ref(family) }}
+    select
+        *,
+        {{ compact_join_key('subscriber_key') }} as join_key
+    from {{ ref(family) }}
     where {{ lifecycle_window_filter('tag_month') }}
 
 ),
@@ -53,7 +58,7 @@ final as (
     {% for family in families -%}
     left join {{ family }}
         on
-            subscriber_months.subscriber_key = {{ family }}.subscriber_key
+            subscriber_months.join_key = {{ family }}.join_key
             and subscriber_months.tag_month = {{ family }}.tag_month
     {% endfor %}
 
