@@ -45,3 +45,17 @@ def test_bench_reuses_a_generated_tier(tmp_path, capsys):
     assert tier_data(args) == first
     assert (first / "manifest.json").stat().st_mtime_ns == stamp
     assert "reusing" in capsys.readouterr().out
+
+
+def test_a_failed_generation_says_why(tmp_path, monkeypatch):
+    from argparse import Namespace
+
+    import pytest
+
+    import subops.bench as bench
+    from subops.cli import UserError
+    monkeypatch.setattr(bench, "GENERATE_MEMORY_LIMIT", "30MB")
+    args = Namespace(subscribers=3000, months=2, seed=3, defect_rate=0.0, data_dir=tmp_path)
+    with pytest.raises(UserError, match=r"exit 2\): subops generate: error: ran out of --memory-limit 30MB"):
+        bench.tier_data(args)
+    assert (tmp_path / "3000x2-seed3-defects0.0.generate.log").exists()

@@ -503,3 +503,13 @@ def test_bad_arguments_are_user_errors(tmp_path, capsys):
     (tmp_path / "y" / "other.txt").write_text("not ours")
     assert main(["generate", "--out", str(tmp_path / "y"), "--no-progress"]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_running_out_of_memory_names_the_step_and_writes_no_manifest(tmp_path, capsys):
+    out = tmp_path / "small"
+    assert main(["generate", "--subscribers", "3000", "--months", "2", "--memory-limit", "30MB",
+                 "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "ran out of --memory-limit 30MB in step '" in err and "Traceback" not in err
+    assert not (out / "manifest.json").exists()
+    assert not (out / "_tmp").exists()

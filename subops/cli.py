@@ -37,4 +37,7 @@ class UserError(Exception):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m subops.cli` runs this file as __main__, a second copy of the module: the
+    # commands raise subops.cli.UserError, which only the package's main() catches.
+    from subops.cli import main as package_main
+    sys.exit(package_main())

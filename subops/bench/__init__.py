@@ -36,6 +36,9 @@ BENCH_KEY = "bench-key-not-a-secret"
 DEFAULT_WORK_DIR = PROJECT_DIR / "warehouse" / "bench"
 DEFAULT_DATA_DIR = PROJECT_DIR / "data" / "bench"
 MEMORY_LIMIT = "12GB"  # the DuckDB memory_limit of profiles.yml, for the floor as well
+# The generator's own limit for a tier. Its default (5GB) runs out of memory at 10M x 3 while
+# sorting one month of usage_daily (~240M rows); 16GB completed with a 17.2 GB peak RSS.
+GENERATE_MEMORY_LIMIT = "16GB"
 # One-month slices built on their own after the incremental stage: stage -> dbt selector.
 MONTH_SLICES = {"lifecycle_month": "lifecycle_month", "tags_segments_month": "tags_and_segments"}
 # This machine's targets (2 cores, 24 GiB, 1M subscribers x 12 months): stage -> max seconds.
@@ -121,10 +124,14 @@ def tier_data(args) -> Path:
     print(f"bench: generating {args.subscribers} subscribers x {args.months} months into {landing}")
     command = [sys.executable, "-m", "subops.cli", "generate", "--subscribers", str(args.subscribers),
                "--months", str(args.months), "--start-month", "2025-01", "--seed", str(args.seed),
-               "--defect-rate", str(args.defect_rate), "--out", str(landing), "--force", "--no-progress"]
-    seconds, peak, code = measured(command)
+               "--defect-rate", str(args.defect_rate), "--out", str(landing), "--force", "--no-progress",
+               "--memory-limit", GENERATE_MEMORY_LIMIT]
+    log = landing.parent / f"{landing.name}.generate.log"
+    landing.parent.mkdir(parents=True, exist_ok=True)
+    seconds, peak, code = measured(command, log=log)
     if code != 0:
-        raise UserError(f"generating the tier failed (exit {code})")
+        last = log.read_text(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
+        raise UserError(f"generating the tier failed (exit {code}): {last[0]} (log {log})")
     print(f"bench: generated in {seconds:.0f} s, peak {peak:.0f} MB")
     return landing
 

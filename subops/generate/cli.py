@@ -35,7 +35,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from subops.cli import UserError
 
-    from .engine import OWNED, Generator, Params
+    from .engine import OWNED, Generator, OutOfMemory, Params
 
     if args.subscribers < 100 or args.subscribers > 50_000_000:
         raise UserError("--subscribers must be between 100 and 50000000")
@@ -70,7 +70,12 @@ def run(args: argparse.Namespace) -> int:
         defect_rate=args.defect_rate, out=out, memory_limit=args.memory_limit, threads=args.threads,
         progress=not args.no_progress,
     ))
-    manifest = gen.run()
+    try:
+        manifest = gen.run()
+    except OutOfMemory as err:
+        # no manifest.json is written, so nothing reads the partial folder as a tier
+        raise UserError(f"ran out of --memory-limit {args.memory_limit} in step '{err.step}'; raise it "
+                        "(10M subscribers x 3 months needs about 16GB) and run again with --force") from err
     rows = manifest["row_counts"]
     n_def = sum(sum(v.values()) for v in manifest["defects"].values())
     churn = manifest["churn"]

@@ -42,6 +42,14 @@ class Params:
     seeds_dir: Path = SEEDS_DIR
 
 
+class OutOfMemory(Exception):
+    """DuckDB ran out of the generator's memory_limit in one step."""
+
+    def __init__(self, step: str):
+        super().__init__(step)
+        self.step = step
+
+
 class Generator:
     def __init__(self, p: Params):
         self.p = p
@@ -101,7 +109,10 @@ class Generator:
         try:
             for name, fn in steps:
                 bar.set_postfix_str(name)
-                fn()
+                try:
+                    fn()
+                except duckdb.OutOfMemoryException as exc:
+                    raise OutOfMemory(name) from exc
                 bar.update(1)
             manifest = self._manifest()
         finally:
