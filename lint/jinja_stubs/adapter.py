@@ -4,7 +4,7 @@ a dispatched clause as what it renders on DuckDB."""
 CLAUSES_ON_DUCKDB = {
     "optimization_fence": lambda: "",
     "not_materialized": lambda: "not materialized",
-    "computed_before_sort": lambda: "materialized",
+    "computed_whole": lambda: "materialized",
     "stored_in_month_order": lambda month_column: f"order by {month_column}",
 }
 

@@ -23,19 +23,3 @@
 {% macro duckdb__stored_in_month_order(month_column) -%}
     order by {{ month_column }}
 {%- endmacro %}
-
-{#- Written between the name and the body of the CTE a wide model's sort reads:
-    `final as {{ computed_before_sort() }} (`. On DuckDB the CTE is computed whole first,
-    so the joins' hash tables are gone before the sort needs the memory (the lifecycle
-    view at 1M subscribers ran out of 12 GB sorting straight out of its joins; fenced it
-    peaks at 11.8 GB and costs ~6% more). -#}
-{% macro computed_before_sort() -%}
-    {{ return(adapter.dispatch('computed_before_sort', 'subscriber_ops')()) }}
-{%- endmacro %}
-
-{% macro default__computed_before_sort() -%}
-{%- endmacro %}
-
-{% macro duckdb__computed_before_sort() -%}
-    {{ return('materialized') }}
-{%- endmacro %}

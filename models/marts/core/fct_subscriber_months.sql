@@ -177,8 +177,10 @@ trended as (
 
 ),
 
-joined as (
+usage_and_bills_joined as {{ computed_whole() }} (
 
+    {#- the joins in two halves, each computed whole: at 10M subscribers x 3 months the
+        hash tables of all eight at once ran out of 12 GB (macros/cross_db/computed_whole.sql) -#}
     select
         spine.subscriber_id,
         spine.report_month,
@@ -211,21 +213,6 @@ joined as (
         coalesce(monthly_usage.data_mb, 0) as data_mb,
         coalesce(monthly_usage.data_5g_mb, 0) as data_5g_mb,
         coalesce(monthly_usage.active_days, 0) as active_days,
-        coalesce(call_circles.circle_size, 0) as circle_size,
-        coalesce(call_circles.on_net_contacts, 0) as on_net_contacts,
-        coalesce(call_circles.off_net_contacts, 0) as off_net_contacts,
-        {%- for column in holding_flags %}
-        coalesce(holdings.{{ column }}, false) as {{ column }},
-        {%- endfor %}
-        coalesce(holdings.contract_end_date, spine.contract_end_date) as contract_end_date,
-        {%- for column in contact_counts %}
-        coalesce(contacts.{{ column }}, 0) as {{ column }},
-        {%- endfor %}
-        {%- for column in complaint_counts %}
-        coalesce(complaints.{{ column }}, 0) as {{ column }},
-        {%- endfor %}
-        complaints.worst_complaint_severity,
-        complaints.avg_satisfaction_score,
         trended.arpu_prev_month,
         trended.arpu_baseline_sum,
         trended.mou_prev_month,
@@ -235,7 +222,8 @@ joined as (
         trended.active_days_prev_month,
         trended.active_days_baseline_sum,
         trended.dropped_calls_baseline_sum,
-        trended.baseline_month_count
+        trended.baseline_month_count,
+        spine.contract_end_date as snapshot_contract_end_date
 
     from spine
     inner join trended
@@ -250,22 +238,46 @@ joined as (
         on
             spine.subscriber_id = bills.subscriber_id
             and spine.report_month = bills.bill_month
+
+),
+
+joined as (
+
+    select
+        usage_and_bills_joined.*,
+        coalesce(call_circles.circle_size, 0) as circle_size,
+        coalesce(call_circles.on_net_contacts, 0) as on_net_contacts,
+        coalesce(call_circles.off_net_contacts, 0) as off_net_contacts,
+        {%- for column in holding_flags %}
+        coalesce(holdings.{{ column }}, false) as {{ column }},
+        {%- endfor %}
+        coalesce(holdings.contract_end_date, usage_and_bills_joined.snapshot_contract_end_date) as contract_end_date,
+        {%- for column in contact_counts %}
+        coalesce(contacts.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        {%- for column in complaint_counts %}
+        coalesce(complaints.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        complaints.worst_complaint_severity,
+        complaints.avg_satisfaction_score
+
+    from usage_and_bills_joined
     left join call_circles
         on
-            spine.subscriber_id = call_circles.subscriber_id
-            and spine.report_month = call_circles.circle_month
+            usage_and_bills_joined.subscriber_id = call_circles.subscriber_id
+            and usage_and_bills_joined.report_month = call_circles.circle_month
     left join holdings
         on
-            spine.subscriber_id = holdings.subscriber_id
-            and spine.report_month = holdings.holding_month
+            usage_and_bills_joined.subscriber_id = holdings.subscriber_id
+            and usage_and_bills_joined.report_month = holdings.holding_month
     left join contacts
         on
-            spine.subscriber_id = contacts.subscriber_id
-            and spine.report_month = contacts.contact_month
+            usage_and_bills_joined.subscriber_id = contacts.subscriber_id
+            and usage_and_bills_joined.report_month = contacts.contact_month
     left join complaints
         on
-            spine.subscriber_id = complaints.subscriber_id
-            and spine.report_month = complaints.complaint_month
+            usage_and_bills_joined.subscriber_id = complaints.subscriber_id
+            and usage_and_bills_joined.report_month = complaints.complaint_month
 
 ),
 
@@ -332,7 +344,7 @@ staged as (
 
 ),
 
-final as {{ computed_before_sort() }} (
+final as {{ computed_whole() }} (
 
     select
         subscriber_key,
