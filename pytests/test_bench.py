@@ -11,7 +11,7 @@ def test_bench_measures_full_incremental_and_floor(tmp_path, capsys):
     report_file = tmp_path / "bench.json"
     code = subops_main(["bench", "--subscribers", "400", "--months", "3", "--defect-rate", "0",
                         "--data-dir", str(tmp_path / "data"), "--work-dir", str(tmp_path / "work"),
-                        "--json", str(report_file)])
+                        "--memory-limit", "3GB", "--json", str(report_file)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     report = json.loads(report_file.read_text())
@@ -21,6 +21,7 @@ def test_bench_measures_full_incremental_and_floor(tmp_path, capsys):
     for stage in stages.values():
         assert stage["ok"] and stage["seconds"] > 0 and stage["peak_memory_mb"] > 50
     assert stages["floor"]["detail"]["usage_rows"] == report["tier"]["rows"]["usage_daily"]
+    assert report["tier"]["memory_limit"] == "3GB" and "DuckDB memory_limit 3GB" in printed
 
     layers = {row["layer"] for row in report["layers"]}
     assert {"staging", "audit", "intermediate", "core", "tags", "segments"} <= layers

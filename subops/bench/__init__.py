@@ -35,7 +35,7 @@ from subops.paths import PROJECT_DIR
 BENCH_KEY = "bench-key-not-a-secret"
 DEFAULT_WORK_DIR = PROJECT_DIR / "warehouse" / "bench"
 DEFAULT_DATA_DIR = PROJECT_DIR / "data" / "bench"
-MEMORY_LIMIT = "12GB"  # the DuckDB memory_limit of profiles.yml, for the floor as well
+MEMORY_LIMIT = "12GB"  # the DuckDB memory_limit of profiles.yml: the default of --memory-limit
 # The generator's own limit for a tier. Its default (5GB) runs out of memory at 10M x 3 while
 # sorting one month of usage_daily (~240M rows); 16GB completed with a 17.2 GB peak RSS.
 GENERATE_MEMORY_LIMIT = "16GB"
@@ -70,6 +70,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     p.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
                    help=f"databases and dbt files of the run, replaced each run (default {DEFAULT_WORK_DIR})")
     p.add_argument("--postgres", action="store_true", help="also load and build on a private PostgreSQL 15")
+    p.add_argument("--memory-limit", default=MEMORY_LIMIT,
+                   help=f"DuckDB memory_limit of the builds and the floor (default {MEMORY_LIMIT}, as profiles.yml; "
+                        "the tag, segment and churn models at 10M x 3 need 18GB)")
     p.add_argument("--skip-incremental", action="store_true", help="measure the full build and the floor only")
     p.add_argument("--json", type=Path, help="also write the figures as JSON (for a trend)")
     return p
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     shutil.rmtree(work, ignore_errors=True)
     (work / "tmp").mkdir(parents=True)
     session = DbtSession(duckdb_path=work / "bench.duckdb", landing_dir=landing, work_dir=work / "dbt",
-                         extra_env={"SUBOPS_PII_KEY": BENCH_KEY, "SUBOPS_DUCKDB_MEMORY_LIMIT": MEMORY_LIMIT})
+                         extra_env={"SUBOPS_PII_KEY": BENCH_KEY, "SUBOPS_DUCKDB_MEMORY_LIMIT": args.memory_limit})
     stages: list[Stage] = []
     results: dict[str, dict] = {}
 
@@ -96,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         # the same month again, one slice at a time (selectors.yml): what issues 3 and 4 time
         for name, selector in MONTH_SLICES.items():
             stages.append(dbt_stage(name, session, "build", "--selector", selector))
-    stages.append(floor_stage(landing, work))
+    stages.append(floor_stage(landing, work, args.memory_limit))
     if args.postgres:
         stages.extend(postgres_stages(session, landing, work))
 
@@ -163,11 +166,11 @@ def dbt_stage(name: str, session: DbtSession, *args: str) -> Stage:
     return Stage(name, round(seconds, 1), round(peak), code == 0, {"log": str(log), "exit_code": code})
 
 
-def floor_stage(landing: Path, work: Path) -> Stage:
+def floor_stage(landing: Path, work: Path, memory_limit: str) -> Stage:
     print("bench: floor: plain DuckDB roll-up and lifecycle join", flush=True)
     database = work / "floor.duckdb"
     output = work / "floor.json"
-    command = [sys.executable, "-m", "subops.bench.floor", str(landing), str(database), MEMORY_LIMIT,
+    command = [sys.executable, "-m", "subops.bench.floor", str(landing), str(database), memory_limit,
                str(work / "tmp")]
     seconds, peak, code = measured(command, log=output)
     detail = {}
@@ -231,7 +234,7 @@ def build_report(args, landing: Path, stages: list[Stage], results: dict) -> dic
     manifest = json.loads((landing / "manifest.json").read_text())
     report: dict = {
         "tier": {"subscribers": args.subscribers, "months": args.months, "seed": args.seed,
-                 "defect_rate": args.defect_rate, "landing": str(landing),
+                 "defect_rate": args.defect_rate, "landing": str(landing), "memory_limit": args.memory_limit,
                  "rows": manifest.get("row_counts", {})},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
@@ -300,7 +303,7 @@ def render(report: dict) -> str:
     tier = report["tier"]
     lines = [f"\nsubops bench: {tier['subscribers']:,} subscribers x {tier['months']} months "
              f"({tier['rows'].get('usage_daily', 0):,} usage rows), {report['machine']['cpus']} CPUs, "
-             f"{report['machine']['memory_gb']} GiB", "",
+             f"{report['machine']['memory_gb']} GiB, DuckDB memory_limit {tier['memory_limit']}", "",
              f"{'stage':<16}{'wall s':>10}{'peak MiB':>12}  status"]
     for stage in report["stages"]:
         lines.append(f"{stage['name']:<16}{stage['seconds']:>10.1f}{stage['peak_memory_mb']:>12,.0f}  "
