@@ -71,8 +71,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                    help=f"databases and dbt files of the run, replaced each run (default {DEFAULT_WORK_DIR})")
     p.add_argument("--postgres", action="store_true", help="also load and build on a private PostgreSQL 15")
     p.add_argument("--memory-limit", default=MEMORY_LIMIT,
-                   help=f"DuckDB memory_limit of the builds and the floor (default {MEMORY_LIMIT}, as profiles.yml; "
-                        "the tag, segment and churn models at 10M x 3 need 18GB)")
+                   help=f"DuckDB memory_limit of the builds and the floor (default {MEMORY_LIMIT}, as profiles.yml)")
     p.add_argument("--skip-incremental", action="store_true", help="measure the full build and the floor only")
     p.add_argument("--json", type=Path, help="also write the figures as JSON (for a trend)")
     return p
