@@ -7,12 +7,7 @@
     Matching is one bit_or per subscriber, month and campaign: each term of a campaign is
     one bit (required, any, excluded; at most 3 x campaign_rule_max_terms = 24 bits), so
     the rule is three mask comparisons, and the qualifying codes are spelled once per
-    distinct mask instead of per subscriber (a string_agg over every match costs ~6x).
-    At 10M subscribers x 3 months the match aggregate and the joins after it ran out of
-    12 GB at once: the eligible matches are computed whole first, and the two joins of
-    a row per subscriber-month (lifecycle, segments) use the compact key: two keys of one
-    month with the same hash (about 3 in a million per month at 10M subscribers) would
-    give a row twice, which the unique test fails, or another's status or segment. -#}
+    distinct mask instead of per subscriber (a string_agg over every match costs ~6x). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=lifecycle_incremental_strategy(),
@@ -33,7 +28,7 @@ subscriber_tags as (
 subscriber_months as (
 
     select
-        {{ compact_join_key('subscriber_key') }} as join_key,
+        subscriber_key,
         report_month
     from {{ ref('fct_subscriber_months') }}
     where
@@ -44,11 +39,7 @@ subscriber_months as (
 
 segments as (
 
-    select
-        {{ compact_join_key('subscriber_key') }} as join_key,
-        segment_month,
-        strategy_code
-    from {{ ref('segment_strategy') }}
+    select * from {{ ref('segment_strategy') }}
     where {{ lifecycle_window_filter('segment_month') }}
 
 ),
@@ -105,11 +96,10 @@ matched as (
 
 ),
 
-eligible as {{ computed_whole() }} (
+eligible as (
 
     select
         matched.*,
-        {{ compact_join_key('matched.subscriber_key') }} as join_key,
         cast({{ dbt.dateadd('month', 1, 'matched.tag_month') }} as date) as campaign_month
     from matched
     inner join rule_masks on matched.campaign_id = rule_masks.campaign_id
@@ -166,7 +156,7 @@ final as (
             and eligible.matched_mask = qualifying.matched_mask
     inner join subscriber_months
         on
-            eligible.join_key = subscriber_months.join_key
+            eligible.subscriber_key = subscriber_months.subscriber_key
             and eligible.tag_month = subscriber_months.report_month
     inner join campaigns
         on
@@ -175,7 +165,7 @@ final as (
             and (eligible.campaign_month <= campaigns.end_date or campaigns.end_date is null)
     left join segments
         on
-            eligible.join_key = segments.join_key
+            eligible.subscriber_key = segments.subscriber_key
             and eligible.tag_month = segments.segment_month
 
 )
