@@ -20,7 +20,7 @@ from conftest import dbt_session, query
 from subops.paths import PROJECT_DIR
 from subops.parity import duckdb_digest
 
-CAMPAIGN_MODELS = ["int_campaign_contact_histories+", "campaign_candidates+"]
+CAMPAIGN_MODELS = ["int_campaign_contact_histories+", "int_campaign_eligibility+"]
 CHANNELS = ("sms", "outbound_call", "app_push", "wechat", "store")
 LISTS = ("campaign_candidates", "campaign_exclusions", "campaign_targets",
          *(f"dispatch_{channel}" for channel in CHANNELS))

@@ -1,8 +1,10 @@
-{#- The planner's campaign seeds hold together: every list fits campaign_rule_max_terms, every
+{#- The planner's campaign seeds hold together: every list fits campaign_rule_max_terms, all
+    rules together test at most campaign_rule_max_conditions distinct tag conditions, every
     rule term names a registered tag, every campaign has a positive rule term and an allowed
     outbound marketing channel with a policy row, shares and priorities are in range, the
     policy has exactly one total row and windows the campaign models read history for. -#}
 {%- set max_terms = var('campaign_rule_max_terms') -%}
+{%- set max_conditions = var('campaign_rule_max_conditions') -%}
 {%- set history_days = 28 * (var('campaign_history_months') | int) -%}
 
 with
@@ -69,6 +71,13 @@ problems as (
     where {{ list_terms_count(column) }} > {{ max_terms }}
     union all
     {%- endfor %}
+    select
+        campaign_id as subject,
+        'rule term ' || term_text || ' is beyond the {{ max_conditions }} distinct tag conditions of all rules'
+            as problem
+    from rule_terms
+    where condition_bit is null
+    union all
     select
         rule_terms.campaign_id as subject,
         'rule term ' || rule_terms.term_text || ' names no registered tag' as problem
